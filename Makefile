@@ -1,0 +1,40 @@
+# The two commands of the README, plus the developer's usual targets.
+#   make demo    install what is needed, build, and show sra on the embedded SQLite default
+#   make test    install, build, start a throwaway PostgreSQL 15, run every test on both databases
+#   make bench   the speed targets of the issues, as ratios against baselines (bench/README.md)
+#   make asan    the suite under AddressSanitizer and UBSan
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+CMAKE_FLAGS ?=
+
+.PHONY: all deps build demo test test-only asan bench clean
+
+all: build
+
+deps:
+	scripts/install-deps.sh
+
+$(BUILD)/build.ninja:
+	cmake -S . -B $(BUILD) -G Ninja $(CMAKE_FLAGS)
+
+build: $(BUILD)/build.ninja
+	cmake --build $(BUILD)
+
+demo: deps build
+	scripts/demo.sh $(BUILD)/sra
+
+# Every test, on SQLite and on a real PostgreSQL that this target starts and stops.
+test: deps build
+	SRA_REQUIRE_PG=1 scripts/pg-test-server.sh ctest --test-dir $(BUILD) --output-on-failure -j2
+
+# Tests again, built with ASan and UBSan.
+asan: deps
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DSRA_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+	cmake --build $(ASAN_BUILD)
+	SRA_REQUIRE_PG=1 ASAN_OPTIONS=detect_leaks=1 scripts/pg-test-server.sh ctest --test-dir $(ASAN_BUILD) --output-on-failure -j2
+
+bench: deps build
+	scripts/pg-test-server.sh bench/run.sh $(BUILD)/sra
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

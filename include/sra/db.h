@@ -1,0 +1,82 @@
+/*
+ * libsra: choosing and opening a database.
+ *
+ * A database is named by a URL (migrations.md, "Choosing the database"):
+ *   postgresql://…, postgres://…, postgresql+psycopg://… (driver ignored),
+ *   a libpq keyword string ("host=… dbname=…"),
+ *   sqlite:///relative.db, sqlite:////absolute.db, sqlite://:memory:
+ */
+#ifndef SRA_DB_H
+#define SRA_DB_H
+
+#include "common.h"
+
+typedef struct sra_db sra_db;
+
+/** Options for sra_db_resolve_url(); initialise with SRA_RESOLVE_OPTIONS_INIT. */
+typedef struct sra_resolve_options {
+	unsigned int version;
+	const char *url;	/* an explicit --url, or NULL */
+	const char *dotenv_dir;	/* where .env files are read; NULL = current directory */
+} sra_resolve_options;
+
+#define SRA_RESOLVE_OPTIONS_VERSION 1
+#define SRA_RESOLVE_OPTIONS_INIT { SRA_RESOLVE_OPTIONS_VERSION, NULL, NULL }
+
+/**
+ * Decide which database to use: --url, then the variable that ENVIRONMENT
+ * (or SRA_ENVIRONMENT) chooses, then SRA_DATABASE_URL, then the embedded
+ * default "sqlite:///sra.db".  Unset variables are read from `.env` and
+ * `.env.<ENVIRONMENT>` in the current directory.  With ENVIRONMENT=test the
+ * URL must come from TEST_DATABASE_URL and name a database containing "test".
+ *
+ * @param out       the URL; the caller frees it with free()
+ * @param env_out   the environment's name ("" when none is set); caller frees; may be NULL
+ * @param opts      options, or NULL for the defaults
+ * @return 0, or SRA_EINVALID (unknown ENVIRONMENT, missing or guarded URL)
+ */
+SRA_EXTERN(int) sra_db_resolve_url(char **out, char **env_out, const sra_resolve_options *opts);
+
+/**
+ * The URL with any password replaced by "****", safe to print.
+ * @return a heap string the caller frees with free()
+ */
+SRA_EXTERN(char *) sra_db_mask_url(const char *url);
+
+/**
+ * The SQL dialect a URL names, without opening anything: "postgresql" or
+ * "sqlite" (borrowed, static).
+ * @return 0, or SRA_EINVALID for an unknown scheme
+ */
+SRA_EXTERN(int) sra_db_dialect_of_url(const char **out, const char *url);
+
+/** Options for sra_db_open(); initialise with SRA_OPEN_OPTIONS_INIT. */
+typedef struct sra_open_options {
+	unsigned int version;
+	int busy_timeout_ms;		/* SQLite: wait this long for a locked file */
+	int connect_timeout_s;		/* PostgreSQL: connect_timeout when the URL has none */
+	const char *application_name;	/* PostgreSQL: shown in pg_stat_activity */
+} sra_open_options;
+
+#define SRA_OPEN_OPTIONS_VERSION 1
+#define SRA_OPEN_OPTIONS_INIT { SRA_OPEN_OPTIONS_VERSION, 60000, 10, "sra" }
+
+/**
+ * Connect to (or open) the database at `url`.  Loads the PostgreSQL client
+ * library only when a PostgreSQL URL is used.
+ *
+ * @param out   the handle; the caller frees it with sra_db_free()
+ * @return 0, SRA_EINVALID (bad URL) or SRA_EBACKEND (unreachable, refused)
+ */
+SRA_EXTERN(int) sra_db_open(sra_db **out, const char *url, const sra_open_options *opts);
+
+/** Close and free; NULL is fine. */
+SRA_EXTERN(void) sra_db_free(sra_db *db);
+
+/** "postgresql" or "sqlite" (borrowed, static). */
+SRA_EXTERN(const char *) sra_db_dialect(const sra_db *db);
+
+/** The URL the handle was opened with, password masked (borrowed). */
+SRA_EXTERN(const char *) sra_db_url(const sra_db *db);
+
+#endif

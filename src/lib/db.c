@@ -1,0 +1,483 @@
+/*
+ * Choosing and opening a database: URL parsing and masking, the
+ * ENVIRONMENT / .env precedence of migrations.md, and the backend registry.
+ */
+#include "common.h"
+#include "db_int.h"
+
+#include <ctype.h>
+#include <stdio.h>
+
+/* NULL-terminated, looked up by URL scheme (sqlite3_vfs_find) */
+static const sra_backend_ops *const available[] = {
+	&sra_backend_postgresql,
+	&sra_backend_sqlite,
+	NULL
+};
+
+static const sra_backend_ops *backend_named(const char *dialect)
+{
+	size_t i;
+
+	for (i = 0; available[i]; i++)
+		if (strcmp(available[i]->name, dialect) == 0)
+			return available[i];
+	return NULL;
+}
+
+/* ---- URLs ----------------------------------------------------------- */
+
+static int pct_decode(char *s)
+{
+	char *w = s;
+
+	for (; *s; s++) {
+		if (*s == '%' && isxdigit((unsigned char)s[1]) && isxdigit((unsigned char)s[2])) {
+			char hex[3] = { s[1], s[2], 0 };
+			*w++ = (char)strtol(hex, NULL, 16);
+			s += 2;
+		} else {
+			*w++ = *s;
+		}
+	}
+	*w = '\0';
+	return 0;
+}
+
+/* value of key in a "k=v&k2=v2" query string, decoded; caller frees */
+static char *query_param(const char *query, const char *key)
+{
+	size_t klen = strlen(key);
+	const char *p = query;
+
+	while (p && *p) {
+		const char *end = strchr(p, '&');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		if (len > klen && strncmp(p, key, klen) == 0 && p[klen] == '=') {
+			char *v = sra__strndup(p + klen + 1, len - klen - 1);
+			pct_decode(v);
+			return v;
+		}
+		p = end ? end + 1 : NULL;
+	}
+	return NULL;
+}
+
+/* value of key in a libpq keyword string "host=x dbname='a b'"; caller frees */
+static char *keyword_param(const char *conninfo, const char *key)
+{
+	size_t klen = strlen(key);
+	const char *p = conninfo;
+
+	while (*p) {
+		const char *k;
+		size_t kl;
+		sra_buf v = SRA_BUF_INIT;
+
+		while (isspace((unsigned char)*p))
+			p++;
+		k = p;
+		while (*p && *p != '=' && !isspace((unsigned char)*p))
+			p++;
+		kl = (size_t)(p - k);
+		while (isspace((unsigned char)*p))
+			p++;
+		if (*p != '=')
+			return NULL;
+		p++;
+		while (isspace((unsigned char)*p))
+			p++;
+		if (*p == '\'') {
+			for (p++; *p && *p != '\''; p++) {
+				if (*p == '\\' && p[1])
+					p++;
+				sra_buf_putc(&v, *p);
+			}
+			if (*p)
+				p++;
+		} else {
+			for (; *p && !isspace((unsigned char)*p); p++) {
+				if (*p == '\\' && p[1])
+					p++;
+				sra_buf_putc(&v, *p);
+			}
+		}
+		if (kl == klen && strncmp(k, key, klen) == 0)
+			return sra_buf_detach(&v);
+		sra_buf_dispose(&v);
+	}
+	return NULL;
+}
+
+static int is_keyword_conninfo(const char *url)
+{
+	return !strstr(url, "://") && strchr(url, '=') != NULL;
+}
+
+int sra_db__parse_url(sra_url *out, const char *url)
+{
+	const char *rest;
+	size_t slen;
+
+	memset(out, 0, sizeof(*out));
+	if (!url || !*url)
+		return sra_error_set(SRA_ERROR_CONFIG, SRA_EINVALID, "empty database URL");
+
+	if (is_keyword_conninfo(url)) {
+		out->ops = backend_named("postgresql");
+		out->target = sra__strdup(url);
+		out->dbname = keyword_param(url, "dbname");
+		return 0;
+	}
+
+	rest = strstr(url, "://");
+	if (!rest) {
+		char *m = sra_db_mask_url(url);
+		int e = sra_error_set(SRA_ERROR_CONFIG, SRA_EINVALID,
+			"'%s' is not a database URL (expected postgresql://… or sqlite:///FILE)", m);
+		free(m);
+		return e;
+	}
+	slen = (size_t)(rest - url);
+	rest += 3;
+
+	if (slen == 6 && strncmp(url, "sqlite", 6) == 0) {
+		out->ops = backend_named("sqlite");
+		if (strcmp(rest, ":memory:") == 0 || strcmp(rest, "/:memory:") == 0)
+			out->target = sra__strdup(":memory:");
+		else if (*rest == '/' && rest[1])
+			out->target = sra__strdup(rest + 1);	/* "/rel" → "rel", "//abs" → "/abs" */
+		else
+			return sra_error_set(SRA_ERROR_CONFIG, SRA_EINVALID,
+				"'%s': a SQLite URL needs a file: sqlite:///relative.db, sqlite:////absolute.db or sqlite://:memory:", url);
+		out->dbname = sra__strdup(out->target);
+		return 0;
+	}
+
+	/* postgresql, postgres, and SQLAlchemy's postgresql+driver */
+	if ((slen >= 10 && strncmp(url, "postgresql", 10) == 0 && (slen == 10 || url[10] == '+')) ||
+	    (slen >= 8 && strncmp(url, "postgres", 8) == 0 && (slen == 8 || url[8] == '+'))) {
+		const char *path, *q;
+		sra_buf t = SRA_BUF_INIT;
+
+		out->ops = backend_named("postgresql");
+		sra_buf_puts(&t, "postgresql://");
+		sra_buf_puts(&t, rest);
+		out->target = sra_buf_detach(&t);
+		path = strchr(rest, '/');
+		q = strchr(rest, '?');
+		if (q && path && path > q)
+			path = NULL;
+		if (q)
+			out->dbname = query_param(q + 1, "dbname");
+		if (!out->dbname && path && path[1] && path + 1 != q) {
+			size_t len = q ? (size_t)(q - path - 1) : strlen(path + 1);
+			out->dbname = sra__strndup(path + 1, len);
+			pct_decode(out->dbname);
+		}
+		return 0;
+	}
+
+	{
+		char *scheme = sra__strndup(url, slen);
+		int e = sra_error_set(SRA_ERROR_CONFIG, SRA_EINVALID,
+			"unknown database URL scheme '%s://' (use postgresql://, postgres://, postgresql+psycopg:// or sqlite://)",
+			scheme);
+		free(scheme);
+		return e;
+	}
+}
+
+void sra_url__dispose(sra_url *u)
+{
+	free(u->target);
+	free(u->dbname);
+	memset(u, 0, sizeof(*u));
+}
+
+char *sra_db_mask_url(const char *url)
+{
+	sra_buf b = SRA_BUF_INIT;
+	const char *p;
+
+	if (!url)
+		return sra__strdup("");
+	if (is_keyword_conninfo(url)) {
+		/* password=secret or password='se cret' */
+		p = url;
+		while (*p) {
+			const char *hit = strstr(p, "password");
+			const char *v;
+			if (!hit) {
+				sra_buf_puts(&b, p);
+				break;
+			}
+			v = hit + 8;
+			while (isspace((unsigned char)*v))
+				v++;
+			if (*v != '=' || (hit != url && !isspace((unsigned char)hit[-1]))) {
+				sra_buf_put(&b, p, (size_t)(hit - p) + 8);
+				p = hit + 8;
+				continue;
+			}
+			sra_buf_put(&b, p, (size_t)(v - p) + 1);
+			v++;
+			while (isspace((unsigned char)*v))
+				v++;
+			if (*v == '\'') {
+				for (v++; *v && *v != '\''; v++)
+					if (*v == '\\' && v[1])
+						v++;
+				if (*v)
+					v++;
+			} else {
+				while (*v && !isspace((unsigned char)*v))
+					v++;
+			}
+			sra_buf_puts(&b, "****");
+			p = v;
+		}
+		return sra_buf_detach(&b);
+	}
+
+	p = strstr(url, "://");
+	if (!p)
+		return sra__strdup(url);
+	{
+		const char *auth = p + 3;
+		const char *end = auth + strcspn(auth, "/?");
+		const char *at = NULL, *c, *colon = NULL;
+
+		for (c = auth; c < end; c++)
+			if (*c == '@')
+				at = c;
+		if (at)
+			for (c = auth; c < at; c++)
+				if (*c == ':') {
+					colon = c;
+					break;
+				}
+		if (colon) {
+			sra_buf_put(&b, url, (size_t)(colon - url) + 1);
+			sra_buf_puts(&b, "****");
+			p = at;
+		} else {
+			p = url;
+		}
+	}
+	/* a password=… query parameter */
+	while (*p) {
+		const char *hit = strstr(p, "password=");
+		if (!hit || (hit[-1] != '?' && hit[-1] != '&')) {
+			if (!hit) {
+				sra_buf_puts(&b, p);
+				break;
+			}
+			sra_buf_put(&b, p, (size_t)(hit - p) + 9);
+			p = hit + 9;
+			continue;
+		}
+		sra_buf_put(&b, p, (size_t)(hit - p) + 9);
+		sra_buf_puts(&b, "****");
+		p = hit + 9 + strcspn(hit + 9, "&");
+	}
+	return sra_buf_detach(&b);
+}
+
+int sra_db_dialect_of_url(const char **out, const char *url)
+{
+	sra_url u;
+	int error;
+
+	if ((error = sra_db__parse_url(&u, url)) < 0)
+		return error;
+	*out = u.ops->name;
+	sra_url__dispose(&u);
+	return 0;
+}
+
+/* ---- ENVIRONMENT and .env ------------------------------------------- */
+
+/* the value of KEY in a dotenv file, or NULL; caller frees */
+static char *dotenv_lookup(const char *dir, const char *file, const char *key)
+{
+	char path[4096];
+	char *line = NULL;
+	size_t cap = 0;
+	char *found = NULL;
+	size_t klen = strlen(key);
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir ? dir : ".", file);
+	if (!(f = fopen(path, "r")))
+		return NULL;
+	while (getline(&line, &cap, f) > 0) {
+		char *p = line, *v, *end;
+
+		while (isspace((unsigned char)*p))
+			p++;
+		if (strncmp(p, "export ", 7) == 0)
+			p += 7;
+		while (isspace((unsigned char)*p))
+			p++;
+		if (strncmp(p, key, klen) != 0)
+			continue;
+		v = p + klen;
+		while (*v == ' ' || *v == '\t')
+			v++;
+		if (*v != '=')
+			continue;
+		v++;
+		while (*v == ' ' || *v == '\t')
+			v++;
+		if (*v == '"' || *v == '\'') {
+			char qc = *v++;
+			end = strchr(v, qc);
+			if (!end)
+				end = v + strcspn(v, "\r\n");
+		} else {
+			end = v + strcspn(v, "#\r\n");
+			while (end > v && isspace((unsigned char)end[-1]))
+				end--;
+		}
+		free(found);
+		found = sra__strndup(v, (size_t)(end - v));	/* the last assignment wins */
+	}
+	free(line);
+	fclose(f);
+	return found;
+}
+
+/* process environment, then .env.<environment>, then .env; caller frees */
+static char *lookup_var(const char *dir, const char *environment, const char *key)
+{
+	const char *v = getenv(key);
+	char *r;
+
+	if (v && *v)
+		return sra__strdup(v);
+	if (environment && *environment) {
+		char file[256];
+		snprintf(file, sizeof(file), ".env.%s", environment);
+		if ((r = dotenv_lookup(dir, file, key)) && *r)
+			return r;
+		free(r);
+	}
+	if ((r = dotenv_lookup(dir, ".env", key)) && *r)
+		return r;
+	free(r);
+	return NULL;
+}
+
+int sra_db_resolve_url(char **out, char **env_out, const sra_resolve_options *opts)
+{
+	sra_resolve_options defaults = SRA_RESOLVE_OPTIONS_INIT;
+	char *environment = NULL, *url = NULL;
+	int error = 0;
+
+	if (!opts)
+		opts = &defaults;
+	environment = lookup_var(opts->dotenv_dir, NULL, "ENVIRONMENT");
+	if (!environment)
+		environment = lookup_var(opts->dotenv_dir, NULL, "SRA_ENVIRONMENT");
+	if (!environment)
+		environment = sra__strdup("");
+
+	if (opts->url && *opts->url) {
+		url = sra__strdup(opts->url);
+	} else if (strcmp(environment, "test") == 0) {
+		sra_url u;
+
+		url = lookup_var(opts->dotenv_dir, environment, "TEST_DATABASE_URL");
+		if (!url) {
+			error = sra_error_set(SRA_ERROR_CONFIG, SRA_EINVALID,
+				"ENVIRONMENT=test needs TEST_DATABASE_URL (in the environment, .env.test or .env)");
+			goto done;
+		}
+		if ((error = sra_db__parse_url(&u, url)) < 0)
+			goto done;
+		if (!u.dbname || !strstr(u.dbname, "test")) {
+			char *m = sra_db_mask_url(url);
+			error = sra_error_set(SRA_ERROR_CONFIG, SRA_EINVALID,
+				"ENVIRONMENT=test refuses TEST_DATABASE_URL %s: its database name '%s' does not contain \"test\"",
+				m, u.dbname ? u.dbname : "");
+			free(m);
+		}
+		sra_url__dispose(&u);
+		if (error < 0)
+			goto done;
+	} else if (!*environment || strcmp(environment, "dev") == 0 || strcmp(environment, "local") == 0 ||
+		   strcmp(environment, "prototype") == 0 || strcmp(environment, "prod") == 0 ||
+		   strcmp(environment, "production") == 0) {
+		url = lookup_var(opts->dotenv_dir, environment, "SRA_DATABASE_URL");
+		if (!url)
+			url = sra__strdup("sqlite:///sra.db");
+	} else {
+		error = sra_error_set(SRA_ERROR_CONFIG, SRA_EINVALID,
+			"unknown ENVIRONMENT '%s' (accepted: test, dev, local, prototype, prod, production)",
+			environment);
+		goto done;
+	}
+
+	*out = url;
+	url = NULL;
+	if (env_out) {
+		*env_out = environment;
+		environment = NULL;
+	}
+done:
+	free(url);
+	free(environment);
+	return error;
+}
+
+/* ---- opening -------------------------------------------------------- */
+
+int sra_db_open(sra_db **out, const char *url, const sra_open_options *opts)
+{
+	sra_open_options defaults = SRA_OPEN_OPTIONS_INIT;
+	sra_url u;
+	sra_backend *be = NULL;
+	sra_db *db;
+	int error;
+
+	SRA_ASSERT_ARG(out && url);
+	if (!opts)
+		opts = &defaults;
+	if ((error = sra_db__parse_url(&u, url)) < 0)
+		return error;
+	error = u.ops->open(&be, u.target, opts);
+	sra_url__dispose(&u);
+	if (error < 0)
+		return error;
+	db = sra__calloc(1, sizeof(*db));
+	db->be = be;
+	db->url_masked = sra_db_mask_url(url);
+	*out = db;
+	return 0;
+}
+
+void sra_db_free(sra_db *db)
+{
+	if (!db)
+		return;
+	if (db->be)
+		db->be->ops->close(db->be);
+	free(db->url_masked);
+	free(db);
+}
+
+const char *sra_db_dialect(const sra_db *db)
+{
+	return db->be->ops->name;
+}
+
+const char *sra_db_url(const sra_db *db)
+{
+	return db->url_masked;
+}
+
+sra_backend *sra_db__backend(sra_db *db)
+{
+	return db->be;
+}
