@@ -15,7 +15,7 @@ static const sra_backend_ops *const available[] = {
 	NULL
 };
 
-static const sra_backend_ops *backend_named(const char *dialect)
+const sra_backend_ops *sra_db__backend_ops(const char *dialect)
 {
 	size_t i;
 
@@ -124,7 +124,7 @@ int sra_db__parse_url(sra_url *out, const char *url)
 		return sra_error_set(SRA_ERROR_CONFIG, SRA_EINVALID, "empty database URL");
 
 	if (is_keyword_conninfo(url)) {
-		out->ops = backend_named("postgresql");
+		out->ops = sra_db__backend_ops("postgresql");
 		out->target = sra__strdup(url);
 		out->dbname = keyword_param(url, "dbname");
 		return 0;
@@ -142,7 +142,7 @@ int sra_db__parse_url(sra_url *out, const char *url)
 	rest += 3;
 
 	if (slen == 6 && strncmp(url, "sqlite", 6) == 0) {
-		out->ops = backend_named("sqlite");
+		out->ops = sra_db__backend_ops("sqlite");
 		if (strcmp(rest, ":memory:") == 0 || strcmp(rest, "/:memory:") == 0)
 			out->target = sra__strdup(":memory:");
 		else if (*rest == '/' && rest[1])
@@ -160,7 +160,7 @@ int sra_db__parse_url(sra_url *out, const char *url)
 		const char *path, *q;
 		sra_buf t = SRA_BUF_INIT;
 
-		out->ops = backend_named("postgresql");
+		out->ops = sra_db__backend_ops("postgresql");
 		sra_buf_puts(&t, "postgresql://");
 		sra_buf_puts(&t, rest);
 		out->target = sra_buf_detach(&t);
@@ -289,6 +289,11 @@ int sra_db_dialect_of_url(const char **out, const char *url)
 	sra_url u;
 	int error;
 
+	/* the bare scheme is enough to choose a dialect (offline --sql) */
+	if (url && (strcmp(url, "sqlite://") == 0 || strcmp(url, "sqlite:") == 0)) {
+		*out = sra_backend_sqlite.name;
+		return 0;
+	}
 	if ((error = sra_db__parse_url(&u, url)) < 0)
 		return error;
 	*out = u.ops->name;

@@ -20,6 +20,9 @@ typedef struct sra_url {
 	char *dbname;			/* PostgreSQL database name or SQLite path; may be NULL */
 } sra_url;
 
+/* the built-in backend of a dialect ("postgresql", "sqlite"), or NULL */
+const sra_backend_ops *sra_db__backend_ops(const char *dialect);
+
 int sra_db__parse_url(sra_url *out, const char *url);
 void sra_url__dispose(sra_url *u);
 

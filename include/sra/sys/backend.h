@@ -49,8 +49,17 @@ typedef struct sra_value {
 	} u;
 } sra_value;
 
+/* value constructors: SRA_VAL_TEXT(NULL) is SQL NULL */
+static inline sra_value sra_value__text(const char *s)
+{
+	sra_value v;
+	v.type = s ? SRA_VALUE_TEXT : SRA_VALUE_NULL;
+	v.u.text = s;
+	return v;
+}
+
 #define SRA_VAL_NULL       ((sra_value){ .type = SRA_VALUE_NULL })
-#define SRA_VAL_TEXT(s)    ((sra_value){ .type = (s) ? SRA_VALUE_TEXT : SRA_VALUE_NULL, .u.text = (s) })
+#define SRA_VAL_TEXT(s)    sra_value__text(s)
 #define SRA_VAL_INT(n)     ((sra_value){ .type = SRA_VALUE_INT, .u.i = (n) })
 #define SRA_VAL_REAL(x)    ((sra_value){ .type = SRA_VALUE_REAL, .u.r = (x) })
 #define SRA_VAL_BOOL(x)    ((sra_value){ .type = SRA_VALUE_BOOL, .u.b = !!(x) })
@@ -77,7 +86,9 @@ SRA_EXTERN(void) sra_rows__append(sra_rows *rows, const char *const *cells, cons
 typedef struct sra_backend sra_backend;
 struct sra_open_options;
 
-#define SRA_BACKEND_OPS_VERSION 1
+#define SRA_BACKEND_OPS_VERSION 2
+
+typedef struct sra_stmt sra_stmt;	/* a prepared statement of a backend */
 
 typedef struct sra_backend_ops {
 	unsigned int version;	/* SRA_BACKEND_OPS_VERSION */
@@ -120,6 +131,36 @@ typedef struct sra_backend_ops {
 	 */
 	int (*set_ddl_lock_timeout)(sra_backend *be, int timeout_ms);
 	/* version 1 ends here */
+
+	/*
+	 * Stream the rows of one statement to `cb` without holding them all in
+	 * memory (PostgreSQL single-row mode; SQLite step by step).  `cells` are
+	 * borrowed for the call (NULL for SQL NULL); a non-zero return from cb
+	 * stops the query and is returned.
+	 */
+	int (*query_each)(sra_backend *be, const char *sql, const sra_value *params, size_t nparams,
+			  int (*cb)(void *payload, size_t ncols, const char *const *cells), void *payload);
+
+	/*
+	 * Run one parameterised statement many times, fast: SQLite keeps one
+	 * prepared statement; PostgreSQL (unnamed statements only) sends
+	 * PQexecParams each time, or pipelines them.  prepare() returns a handle
+	 * the caller releases with finalize(), also after an error.
+	 */
+	int (*prepare)(sra_stmt **out, sra_backend *be, const char *sql);
+	int (*execute)(sra_stmt *stmt, const sra_value *params, size_t nparams);
+	void (*finalize)(sra_stmt *stmt);
+
+	/*
+	 * Bulk load: COPY `table` (`columns`) FROM STDIN on PostgreSQL; on
+	 * SQLite a prepared INSERT.  copy_begin starts it, copy_row sends one
+	 * row of ncols text cells (NULL for SQL NULL), copy_end(ok) finishes it
+	 * (ok = 0 aborts).  Inside the caller's transaction.
+	 */
+	int (*copy_begin)(sra_backend *be, const char *table, const char *const *columns, size_t ncols);
+	int (*copy_row)(sra_backend *be, const char *const *cells, size_t ncols);
+	int (*copy_end)(sra_backend *be, int ok);
+	/* version 2 ends here */
 } sra_backend_ops;
 
 struct sra_backend {

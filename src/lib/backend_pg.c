@@ -1,0 +1,1003 @@
+/*
+ * The PostgreSQL backend, on a libpq loaded at run time.
+ *
+ * libpq is not linked: dlopen("libpq.so.5") happens at the first open(), so
+ * a program that never opens a PostgreSQL URL (`sra --version`, SQLite users)
+ * does not load libpq and the ~25 libraries behind it (Kerberos, OpenSSL,
+ * LDAP).  <libpq-fe.h> is included for its types only; every call goes
+ * through the `pq` table, whose pointer types are taken from the header's own
+ * prototypes.
+ *
+ * Statements run through PQexec (no parameters) and PQexecParams (unnamed
+ * statement, text-format parameters), so the backend also works behind a
+ * transaction-pooling proxy.  Server notices are dropped.  Version 2 adds
+ * streaming (PQsendQueryParams in single-row mode), "prepared" statements
+ * that keep their SQL and send it unnamed each time, and COPY FROM STDIN in
+ * text format for bulk loads.
+ */
+#include "common.h"
+#include "sra/db.h"
+#include "sra/sys/backend.h"
+
+#include <ctype.h>
+#include <dlfcn.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <time.h>
+
+#include <libpq-fe.h>
+
+/* ---- loading libpq ---------------------------------------------------- */
+
+#define PQ_FUNCS(X) \
+	X(PQconnectdbParams) X(PQstatus) X(PQerrorMessage) X(PQfinish) \
+	X(PQsetNoticeProcessor) X(PQtransactionStatus) \
+	X(PQexec) X(PQexecParams) X(PQgetResult) \
+	X(PQresultStatus) X(PQresultErrorField) X(PQresultErrorMessage) \
+	X(PQntuples) X(PQnfields) X(PQfname) X(PQgetvalue) X(PQgetisnull) X(PQgetlength) \
+	X(PQclear) X(PQputCopyEnd) X(PQgetCopyData) X(PQfreemem) \
+	X(PQsendQueryParams) X(PQsetSingleRowMode) X(PQputCopyData)
+
+struct pq_api {
+#define X(f) __typeof__(f) *f;
+	PQ_FUNCS(X)
+#undef X
+};
+
+static const struct {
+	const char *name;
+	size_t offset;
+} pq_symbols[] = {
+#define X(f) { #f, offsetof(struct pq_api, f) },
+	PQ_FUNCS(X)
+#undef X
+};
+
+static struct pq_api pq;		/* filled once by load_libpq */
+static char pq_load_error[512];		/* "" when pq is usable */
+static pthread_once_t pq_once = PTHREAD_ONCE_INIT;
+
+/* The handle stays open for the life of the process: libpq is never unloaded. */
+static void load_libpq(void)
+{
+	struct pq_api api;
+	void *lib, *sym;
+	size_t i;
+
+	if (!(lib = dlopen("libpq.so.5", RTLD_NOW | RTLD_LOCAL))) {
+		snprintf(pq_load_error, sizeof(pq_load_error),
+			 "cannot load libpq.so.5 (apt-get install libpq5): %s", dlerror());
+		return;
+	}
+	for (i = 0; i < SRA_ARRAY_SIZE(pq_symbols); i++) {
+		if (!(sym = dlsym(lib, pq_symbols[i].name))) {
+			snprintf(pq_load_error, sizeof(pq_load_error),
+				 "cannot use libpq.so.5: %s", dlerror());
+			dlclose(lib);
+			return;
+		}
+		/* POSIX: a function pointer has the representation of a void * */
+		memcpy((char *)&api + pq_symbols[i].offset, &sym, sizeof(sym));
+	}
+	pq = api;
+}
+
+static int need_libpq(void)
+{
+	pthread_once(&pq_once, load_libpq);
+	if (pq_load_error[0])
+		return sra_error_set(SRA_ERROR_DB, SRA_EBACKEND, "%s", pq_load_error);
+	return 0;
+}
+
+/* ---- the backend ------------------------------------------------------ */
+
+typedef struct {
+	sra_backend parent;	/* first: SRA_CONTAINER_OF */
+	PGconn *conn;
+	int in_copy;		/* between a successful copy_begin and copy_end */
+	size_t copy_ncols;	/* columns of the COPY in progress */
+	sra_buf copy_line;	/* one COPY text-format line, reused */
+} pg_backend;
+
+#define PB(be) SRA_CONTAINER_OF(be, pg_backend, parent)
+
+static void set_sqlstate(pg_backend *pb, const char *state)
+{
+	if (state && strlen(state) == 5)
+		memcpy(pb->parent.sqlstate, state, 6);
+	else
+		pb->parent.sqlstate[0] = '\0';
+}
+
+/*
+ * Append s on one line: each line break (with the tabs libpq indents
+ * continuation lines with) becomes "; ", and trailing ones are dropped.
+ */
+static void put_one_line(sra_buf *b, const char *s)
+{
+	while (*s) {
+		size_t n = strcspn(s, "\r\n\t");
+
+		sra_buf_put(b, s, n);
+		s += n;
+		if (!*s)
+			break;
+		n = strspn(s, "\r\n\t");
+		if (s[n] && b->size)
+			sra_buf_puts(b, memchr(s, '\n', n) ? "; " : " ");
+		s += n;
+	}
+}
+
+/*
+ * Set the error of a failed result (of the connection when res is NULL):
+ * the primary message, with DETAIL and HINT when present, on one line, and
+ * the SQLSTATE.  Returns SRA_EBACKEND.
+ */
+static int fail_result(pg_backend *pb, const PGresult *res)
+{
+	sra_buf msg = SRA_BUF_INIT;
+	const char *primary = res ? pq.PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	int error;
+
+	set_sqlstate(pb, res ? pq.PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL);
+	if (primary) {
+		const char *detail = pq.PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
+		const char *hint = pq.PQresultErrorField(res, PG_DIAG_MESSAGE_HINT);
+
+		put_one_line(&msg, primary);
+		if (detail && *detail) {
+			sra_buf_puts(&msg, "; DETAIL: ");
+			put_one_line(&msg, detail);
+		}
+		if (hint && *hint) {
+			sra_buf_puts(&msg, "; HINT: ");
+			put_one_line(&msg, hint);
+		}
+	} else if (res && *pq.PQresultErrorMessage(res)) {
+		/* libpq's own errors (a lost connection) carry no fields */
+		put_one_line(&msg, pq.PQresultErrorMessage(res));
+	} else {
+		put_one_line(&msg, pq.PQerrorMessage(pb->conn));
+	}
+	error = sra_error_set(SRA_ERROR_DB, SRA_EBACKEND, "%s",
+			      msg.size ? sra_buf_cstr(&msg) : "unknown PostgreSQL error");
+	sra_buf_dispose(&msg);
+	return error;
+}
+
+/* Leave COPY mode after a COPY … FROM STDIN / TO STDOUT we cannot serve. */
+static void abandon_copy(pg_backend *pb, ExecStatusType status)
+{
+	PGresult *res;
+	char *buf;
+
+	if (status == PGRES_COPY_IN)
+		pq.PQputCopyEnd(pb->conn, "sra runs no COPY FROM STDIN");
+	else if (status == PGRES_COPY_OUT)
+		while (pq.PQgetCopyData(pb->conn, &buf, 0) > 0)
+			pq.PQfreemem(buf);
+	while ((res = pq.PQgetResult(pb->conn)))
+		pq.PQclear(res);
+}
+
+static sra_rows *fetch(const PGresult *res)
+{
+	int nf = pq.PQnfields(res), nt = pq.PQntuples(res), r, c;
+	sra_rows *rows = sra_rows__new((size_t)nf);
+	const char **cells = sra__calloc(nf ? (size_t)nf : 1, sizeof(*cells));
+	size_t *lens = sra__calloc(nf ? (size_t)nf : 1, sizeof(*lens));
+
+	for (c = 0; c < nf; c++)
+		rows->names[c] = sra__strdup(pq.PQfname(res, c));
+	for (r = 0; r < nt; r++) {
+		for (c = 0; c < nf; c++) {
+			if (pq.PQgetisnull(res, r, c)) {
+				cells[c] = NULL;
+				lens[c] = 0;
+			} else {
+				cells[c] = pq.PQgetvalue(res, r, c);
+				lens[c] = (size_t)pq.PQgetlength(res, r, c);
+			}
+		}
+		sra_rows__append(rows, cells, lens);
+	}
+	free(cells);
+	free(lens);
+	return rows;
+}
+
+/*
+ * Judge and clear a result: 0 for a command, a row set or an empty query
+ * (the rows handed to *out when out is not NULL), SRA_EBACKEND otherwise.
+ */
+static int take_result(sra_rows **out, pg_backend *pb, PGresult *res)
+{
+	ExecStatusType status = res ? pq.PQresultStatus(res) : PGRES_FATAL_ERROR;
+	int error = 0;
+
+	switch (status) {
+	case PGRES_COMMAND_OK:
+	case PGRES_TUPLES_OK:
+	case PGRES_EMPTY_QUERY:
+		if (out)
+			*out = fetch(res);
+		break;
+	case PGRES_COPY_IN:
+	case PGRES_COPY_OUT:
+	case PGRES_COPY_BOTH:
+		abandon_copy(pb, status);
+		set_sqlstate(pb, NULL);
+		error = sra_error_set(SRA_ERROR_DB, SRA_EBACKEND,
+			"COPY from STDIN or to STDOUT cannot run here (use INSERT, or COPY with a server file)");
+		break;
+	default:
+		error = fail_result(pb, res);
+		break;
+	}
+	pq.PQclear(res);	/* NULL is harmless */
+	return error;
+}
+
+static int pg_exec(sra_backend *be, const char *sql)
+{
+	SRA_ASSERT_ARG(be && sql);
+	if (PB(be)->in_copy) {
+		set_sqlstate(PB(be), NULL);
+		return sra_error_set(SRA_ERROR_DB, SRA_EINVALID, "a COPY is in progress: copy_end() first");
+	}
+	return take_result(NULL, PB(be), pq.PQexec(PB(be)->conn, sql));
+}
+
+/*
+ * Parameters as libpq text: *values_out gets nparams pointers (NULL for SQL
+ * NULL) into params or into *text_out, numbers formatted there.  Both arrays
+ * are the caller's to free(), also on failure.
+ */
+static int params_to_text(const char ***values_out, char (**text_out)[32], pg_backend *pb,
+			  const sra_value *params, size_t nparams)
+{
+	const char **values = NULL;
+	char (*text)[32] = NULL;	/* numbers as text, one slot per parameter */
+	size_t i;
+
+	*values_out = NULL;
+	*text_out = NULL;
+	if (nparams > 65535) {
+		set_sqlstate(pb, NULL);
+		return sra_error_set(SRA_ERROR_INVALID, SRA_EINVALID,
+			"%zu parameters: PostgreSQL takes at most 65535", nparams);
+	}
+	if (!nparams)
+		return 0;
+	*values_out = values = sra__calloc(nparams, sizeof(*values));
+	*text_out = text = sra__calloc(nparams, sizeof(*text));
+	for (i = 0; i < nparams; i++) {
+		const sra_value *v = &params[i];
+
+		switch (v->type) {
+		case SRA_VALUE_NULL:
+			values[i] = NULL;
+			break;
+		case SRA_VALUE_TEXT:
+			values[i] = v->u.text;
+			break;
+		case SRA_VALUE_INT:
+			snprintf(text[i], sizeof(text[i]), "%" PRId64, v->u.i);
+			values[i] = text[i];
+			break;
+		case SRA_VALUE_REAL:
+			/* exact; "nan" and "inf" are float8 input too */
+			snprintf(text[i], sizeof(text[i]), "%.17g", v->u.r);
+			values[i] = text[i];
+			break;
+		case SRA_VALUE_BOOL:
+			values[i] = v->u.b ? "t" : "f";
+			break;
+		default:
+			set_sqlstate(pb, NULL);
+			return sra_error_set(SRA_ERROR_INVALID, SRA_EINVALID,
+				"parameter $%zu has an unknown value type %d", i + 1, (int)v->type);
+		}
+	}
+	return 0;
+}
+
+/* refuse statements while a COPY is in progress: libpq would fail obscurely */
+static int check_not_copying(pg_backend *pb)
+{
+	if (!pb->in_copy)
+		return 0;
+	set_sqlstate(pb, NULL);
+	return sra_error_set(SRA_ERROR_DB, SRA_EINVALID,
+		"a COPY is in progress: copy_end() first");
+}
+
+static int pg_query(sra_rows **out, sra_backend *be, const char *sql,
+		    const sra_value *params, size_t nparams)
+{
+	pg_backend *pb = PB(be);
+	const char **values = NULL;
+	char (*text)[32] = NULL;
+	int error;
+
+	SRA_ASSERT_ARG(be && sql && (params || !nparams));
+	if ((error = check_not_copying(pb)) < 0 ||
+	    (error = params_to_text(&values, &text, pb, params, nparams)) < 0)
+		goto done;
+	/* unnamed statement, server-inferred types, text in and out */
+	error = take_result(out, pb, pq.PQexecParams(pb->conn, sql, (int)nparams, NULL,
+						     values, NULL, NULL, 0));
+done:
+	free(values);
+	free(text);
+	return error;
+}
+
+/* ---- version 2: streaming, repeated statements, COPY ------------------- */
+
+/* read and drop every remaining result of the command in flight */
+static void drain(pg_backend *pb)
+{
+	PGresult *res;
+
+	while ((res = pq.PQgetResult(pb->conn))) {
+		ExecStatusType st = pq.PQresultStatus(res);
+
+		pq.PQclear(res);
+		if (st == PGRES_COPY_IN || st == PGRES_COPY_OUT || st == PGRES_COPY_BOTH) {
+			abandon_copy(pb, st);
+			return;
+		}
+	}
+}
+
+/*
+ * Single-row mode: libpq hands over one PGresult per row, so memory stays
+ * bounded whatever the size of the result.  When cb asks to stop, the rest
+ * of the rows are read and dropped (not cancelled: a cancel would abort the
+ * caller's transaction).
+ */
+static int pg_query_each(sra_backend *be, const char *sql, const sra_value *params, size_t nparams,
+			 int (*cb)(void *payload, size_t ncols, const char *const *cells), void *payload)
+{
+	pg_backend *pb = PB(be);
+	const char **values = NULL, **cells = NULL;
+	char (*text)[32] = NULL;
+	size_t ncells = 0;
+	PGresult *res;
+	int error, stopped = 0;
+
+	SRA_ASSERT_ARG(be && sql && cb && (params || !nparams));
+	if ((error = check_not_copying(pb)) < 0 ||
+	    (error = params_to_text(&values, &text, pb, params, nparams)) < 0)
+		goto done;
+	if (!pq.PQsendQueryParams(pb->conn, sql, (int)nparams, NULL, values, NULL, NULL, 0)) {
+		error = fail_result(pb, NULL);
+		goto done;
+	}
+	if (!pq.PQsetSingleRowMode(pb->conn)) {
+		drain(pb);
+		set_sqlstate(pb, NULL);
+		error = sra_error_set(SRA_ERROR_DB, SRA_EBACKEND, "cannot stream the rows of a query");
+		goto done;
+	}
+	while ((res = pq.PQgetResult(pb->conn))) {
+		ExecStatusType st = pq.PQresultStatus(res);
+
+		if (st == PGRES_SINGLE_TUPLE && !stopped) {
+			size_t nf = (size_t)pq.PQnfields(res), c;
+
+			if (nf > ncells) {
+				free(cells);
+				cells = sra__calloc(nf, sizeof(*cells));
+				ncells = nf;
+			}
+			for (c = 0; c < nf; c++)
+				cells[c] = pq.PQgetisnull(res, 0, (int)c) ? NULL
+					 : pq.PQgetvalue(res, 0, (int)c);
+			if ((error = cb(payload, nf, cells)) != 0)
+				stopped = 1;
+			pq.PQclear(res);
+		} else if (st == PGRES_SINGLE_TUPLE || st == PGRES_TUPLES_OK ||
+			   st == PGRES_COMMAND_OK || st == PGRES_EMPTY_QUERY) {
+			pq.PQclear(res);
+		} else if (st == PGRES_COPY_IN || st == PGRES_COPY_OUT || st == PGRES_COPY_BOTH) {
+			pq.PQclear(res);
+			abandon_copy(pb, st);
+			set_sqlstate(pb, NULL);
+			if (!stopped)
+				error = sra_error_set(SRA_ERROR_DB, SRA_EBACKEND,
+					"COPY from STDIN or to STDOUT cannot run here");
+			goto done;
+		} else {
+			/* an error, possibly after some rows were delivered */
+			if (!stopped)
+				error = fail_result(pb, res);
+			pq.PQclear(res);
+			drain(pb);
+			goto done;
+		}
+	}
+done:
+	free(values);
+	free(text);
+	free(cells);
+	return error;
+}
+
+/* PostgreSQL's prepared statement: the SQL, sent unnamed at each execute */
+struct sra_stmt {
+	pg_backend *pb;
+	char *sql;
+};
+
+static int pg_prepare(sra_stmt **out, sra_backend *be, const char *sql)
+{
+	struct sra_stmt *st;
+
+	SRA_ASSERT_ARG(out && be && sql);
+	st = sra__calloc(1, sizeof(*st));
+	st->pb = PB(be);
+	st->sql = sra__strdup(sql);
+	*out = st;
+	return 0;
+}
+
+static int pg_execute(sra_stmt *stmt, const sra_value *params, size_t nparams)
+{
+	SRA_ASSERT_ARG(stmt);
+	return pg_query(NULL, &stmt->pb->parent, stmt->sql, params, nparams);
+}
+
+static void pg_finalize(sra_stmt *stmt)
+{
+	if (!stmt)
+		return;
+	free(stmt->sql);
+	free(stmt);
+}
+
+/* COPY … FROM STDIN in text format: the caller's transaction holds it */
+static int pg_copy_begin(sra_backend *be, const char *table, const char *const *columns, size_t ncols)
+{
+	pg_backend *pb = PB(be);
+	sra_buf sql = SRA_BUF_INIT;
+	PGresult *res;
+	size_t i;
+	int error = 0;
+
+	SRA_ASSERT_ARG(be && table && columns && ncols);
+	if ((error = check_not_copying(pb)) < 0)
+		return error;
+	sra_buf_puts(&sql, "COPY ");
+	sra_buf_put_sql_ident(&sql, table);
+	sra_buf_puts(&sql, " (");
+	for (i = 0; i < ncols; i++) {
+		if (i)
+			sra_buf_puts(&sql, ", ");
+		sra_buf_put_sql_ident(&sql, columns[i]);
+	}
+	sra_buf_puts(&sql, ") FROM STDIN");
+	res = pq.PQexec(pb->conn, sra_buf_cstr(&sql));
+	if (res && pq.PQresultStatus(res) == PGRES_COPY_IN) {
+		pq.PQclear(res);
+		pb->in_copy = 1;
+		pb->copy_ncols = ncols;
+	} else {
+		error = take_result(NULL, pb, res);
+		if (!error) {	/* a COPY that did not start is a failure */
+			set_sqlstate(pb, NULL);
+			error = sra_error_set(SRA_ERROR_DB, SRA_EBACKEND, "COPY did not start");
+		}
+	}
+	sra_buf_dispose(&sql);
+	return error;
+}
+
+/* COPY text format: backslash, tab, newline and CR escaped; \N is NULL */
+static void put_copy_cell(sra_buf *b, const char *s)
+{
+	const char *p;
+
+	if (!s) {
+		sra_buf_put(b, "\\N", 2);
+		return;
+	}
+	for (;;) {
+		p = s + strcspn(s, "\\\t\n\r");
+		sra_buf_put(b, s, (size_t)(p - s));
+		switch (*p) {
+		case '\0':
+			return;
+		case '\\':
+			sra_buf_put(b, "\\\\", 2);
+			break;
+		case '\t':
+			sra_buf_put(b, "\\t", 2);
+			break;
+		case '\n':
+			sra_buf_put(b, "\\n", 2);
+			break;
+		default:
+			sra_buf_put(b, "\\r", 2);
+			break;
+		}
+		s = p + 1;
+	}
+}
+
+static int pg_copy_row(sra_backend *be, const char *const *cells, size_t ncols)
+{
+	pg_backend *pb = PB(be);
+	size_t i;
+
+	SRA_ASSERT_ARG(be && (cells || !ncols));
+	if (!pb->in_copy) {
+		set_sqlstate(pb, NULL);
+		return sra_error_set(SRA_ERROR_DB, SRA_EINVALID, "no COPY in progress: copy_begin() first");
+	}
+	if (ncols != pb->copy_ncols) {
+		set_sqlstate(pb, NULL);
+		return sra_error_set(SRA_ERROR_DB, SRA_EINVALID,
+			"COPY row of %zu cells for %zu columns", ncols, pb->copy_ncols);
+	}
+	sra_buf_clear(&pb->copy_line);
+	for (i = 0; i < ncols; i++) {
+		if (i)
+			sra_buf_putc(&pb->copy_line, '\t');
+		put_copy_cell(&pb->copy_line, cells[i]);
+	}
+	sra_buf_putc(&pb->copy_line, '\n');
+	if (pq.PQputCopyData(pb->conn, pb->copy_line.ptr, (int)pb->copy_line.size) != 1)
+		return fail_result(pb, NULL);
+	return 0;
+}
+
+/*
+ * End the COPY: with ok, the server checks and stores the rows (a bad value
+ * fails here, naming the line); without, it is aborted and the transaction
+ * left failed for the caller to roll back.
+ */
+static int pg_copy_end(sra_backend *be, int ok)
+{
+	pg_backend *pb = PB(be);
+	PGresult *res;
+	int error = 0, first = 1;
+
+	SRA_ASSERT_ARG(be);
+	if (!pb->in_copy)
+		return ok ? sra_error_set(SRA_ERROR_DB, SRA_EINVALID, "no COPY in progress") : 0;
+	pb->in_copy = 0;
+	if (pq.PQputCopyEnd(pb->conn, ok ? NULL : "aborted by the caller") != 1)
+		error = fail_result(pb, NULL);
+	while ((res = pq.PQgetResult(pb->conn))) {
+		ExecStatusType st = pq.PQresultStatus(res);
+
+		if (first && !error && ok && st != PGRES_COMMAND_OK)
+			error = fail_result(pb, res);
+		first = 0;
+		pq.PQclear(res);
+	}
+	sra_buf_dispose(&pb->copy_line);
+	return ok ? error : 0;
+}
+
+/*
+ * PostgreSQL itself only warns on BEGIN inside a transaction and on COMMIT
+ * outside one; these refuse, as SQLite does, so both backends keep one
+ * contract.
+ */
+static int pg_begin(sra_backend *be)
+{
+	SRA_ASSERT_ARG(be);
+	if (pq.PQtransactionStatus(PB(be)->conn) != PQTRANS_IDLE) {
+		set_sqlstate(PB(be), "25001");	/* active_sql_transaction */
+		return sra_error_set(SRA_ERROR_DB, SRA_EBACKEND,
+			"cannot start a transaction within a transaction");
+	}
+	return pg_exec(be, "BEGIN");
+}
+
+/*
+ * COMMIT of a transaction that an error has aborted succeeds in PostgreSQL,
+ * rolling back; here it is the failure it is.
+ */
+static int pg_commit(sra_backend *be)
+{
+	pg_backend *pb = PB(be);
+
+	SRA_ASSERT_ARG(be);
+	switch (pq.PQtransactionStatus(pb->conn)) {
+	case PQTRANS_IDLE:
+		set_sqlstate(pb, "25P01");	/* no_active_sql_transaction */
+		return sra_error_set(SRA_ERROR_DB, SRA_EBACKEND,
+			"cannot commit: no transaction is active");
+	case PQTRANS_INERROR:
+		take_result(NULL, pb, pq.PQexec(pb->conn, "ROLLBACK"));
+		set_sqlstate(pb, "25P02");	/* in_failed_sql_transaction */
+		return sra_error_set(SRA_ERROR_DB, SRA_EBACKEND,
+			"cannot commit: an earlier statement failed, so the transaction was rolled back");
+	default:
+		return pg_exec(be, "COMMIT");
+	}
+}
+
+/* harmless when idle; abandons a COPY in progress */
+static int pg_rollback(sra_backend *be)
+{
+	SRA_ASSERT_ARG(be);
+	if (PB(be)->in_copy)
+		pg_copy_end(be, 0);
+	if (pq.PQtransactionStatus(PB(be)->conn) == PQTRANS_IDLE)
+		return 0;
+	return pg_exec(be, "ROLLBACK");
+}
+
+static long ms_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (long)(t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/*
+ * pg_locks shows an advisory lock taken with one int8 key as classid = its
+ * high 32 bits, objid = its low 32 bits, objsubid = 1 (2 for the two-int4
+ * form), in the database it was taken in.
+ */
+static const char holder_sql[] =
+	"SELECT a.pid, a.application_name, a.usename, host(a.client_addr),"
+	" coalesce(round(extract(epoch FROM now() - a.xact_start)), 0)::bigint"
+	" FROM pg_locks l JOIN pg_stat_activity a USING (pid)"
+	" WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1"
+	" AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+	" AND ((l.classid::bigint << 32) | l.objid::bigint) = $1"
+	" LIMIT 1";
+
+/*
+ * After lock_not_available: roll back the aborted transaction, ask (in
+ * autocommit) who holds `key`, and return SRA_ELOCKED naming the holder.
+ */
+static int report_holder(pg_backend *pb, int64_t key, long waited_ms)
+{
+	sra_value param = SRA_VAL_INT(key);
+	sra_rows *rows = NULL;
+	int error;
+
+	pg_rollback(&pb->parent);
+	if (pg_query(&rows, &pb->parent, holder_sql, &param, 1) < 0 || rows->nrows == 0) {
+		/* not visible to us, or released while we looked */
+		error = sra_error_set(SRA_ERROR_DB, SRA_ELOCKED,
+			"another migrator holds the migration lock; waited %ld ms", waited_ms);
+	} else {
+		const char *app = sra_rows_get(rows, 0, 1);
+		const char *user = sra_rows_get(rows, 0, 2);
+		const char *addr = sra_rows_get(rows, 0, 3);
+
+		error = sra_error_set(SRA_ERROR_DB, SRA_ELOCKED,
+			"another migrator holds the migration lock: pid %s (application %s, user %s%s%s, running for %ss); waited %ld ms",
+			sra_rows_get(rows, 0, 0), app && *app ? app : "(none)", user ? user : "?",
+			addr ? ", from " : "", addr ? addr : "", sra_rows_get(rows, 0, 4), waited_ms);
+	}
+	set_sqlstate(pb, "55P03");	/* lock_not_available: what the server said */
+	sra_rows_free(rows);
+	return error;
+}
+
+/*
+ * Take pg_advisory_xact_lock(key) inside the open transaction, waiting at
+ * most timeout_ms (0: hardly at all, as SQLite's busy timeout 0; negative: no
+ * limit); the lock is released when the transaction ends.
+ * lock_timeout is set for the wait only and then put back as it was.
+ *
+ * On SRA_ELOCKED the caller's transaction HAS BEEN ROLLED BACK (PostgreSQL
+ * aborts it on lock_not_available, and the holder is looked up outside it):
+ * the caller must begin() again before retrying.  On other failures the
+ * transaction is left aborted for the caller to roll back.
+ */
+static int pg_xact_lock(sra_backend *be, int64_t key, int timeout_ms)
+{
+	pg_backend *pb = PB(be);
+	sra_rows *rows = NULL;
+	char wait[32], *old = NULL;
+	sra_value params[2];
+	struct timespec t0;
+	int error;
+
+	SRA_ASSERT_ARG(be);
+	switch (pq.PQtransactionStatus(pb->conn)) {
+	case PQTRANS_INTRANS:
+		break;
+	case PQTRANS_INERROR:
+		set_sqlstate(pb, "25P02");	/* in_failed_sql_transaction */
+		return sra_error_set(SRA_ERROR_DB, SRA_EBACKEND,
+			"cannot take the migration lock: an earlier statement failed, roll back first");
+	default:
+		set_sqlstate(pb, NULL);
+		return sra_error_set(SRA_ERROR_DB, SRA_EINVALID,
+			"the migration lock is taken inside a transaction: begin() first");
+	}
+	/* lock_timeout 0 would mean no limit */
+	snprintf(wait, sizeof(wait), "%dms", timeout_ms > 0 ? timeout_ms : timeout_ms == 0 ? 1 : 0);
+	params[0] = SRA_VAL_TEXT(wait);
+	/* a materialized CTE reads the old value before set_config changes it */
+	if ((error = pg_query(&rows, be,
+			"WITH old AS MATERIALIZED (SELECT current_setting('lock_timeout') AS v)"
+			" SELECT v, set_config('lock_timeout', $1, true) FROM old",
+			params, 1)) < 0)
+		goto done;
+	old = sra__strdup(sra_rows_get(rows, 0, 0) ? sra_rows_get(rows, 0, 0) : "0");
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	params[0] = SRA_VAL_INT(key);
+	params[1] = SRA_VAL_TEXT(old);
+	/* one round trip: the lock, then (only once it is held) the old timeout */
+	error = pg_query(NULL, be,
+		"WITH l AS MATERIALIZED (SELECT 1 FROM pg_advisory_xact_lock($1))"
+		" SELECT set_config('lock_timeout', $2, true) FROM l",
+		params, 2);
+	if (error < 0 && strcmp(pb->parent.sqlstate, "55P03") == 0)
+		error = report_holder(pb, key, ms_since(&t0));
+done:
+	sra_rows_free(rows);
+	free(old);
+	return error;
+}
+
+/*
+ * lock_timeout for the rest of the transaction (0: no limit).  Outside a
+ * transaction it is set for the session, for statements that cannot run in
+ * one (CREATE INDEX CONCURRENTLY).
+ */
+static int pg_set_ddl_lock_timeout(sra_backend *be, int timeout_ms)
+{
+	char sql[64];
+
+	SRA_ASSERT_ARG(be);
+	snprintf(sql, sizeof(sql), "SET %slock_timeout = '%dms'",
+		 pq.PQtransactionStatus(PB(be)->conn) == PQTRANS_IDLE ? "" : "LOCAL ",
+		 timeout_ms > 0 ? timeout_ms : 0);
+	return pg_exec(be, sql);
+}
+
+/* ---- opening ---------------------------------------------------------- */
+
+static void drop_notice(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
+static void pct_decode(char *s)
+{
+	char *w = s;
+
+	for (; *s; s++) {
+		if (s[0] == '%' && isxdigit((unsigned char)s[1]) && isxdigit((unsigned char)s[2])) {
+			char hex[3] = { s[1], s[2], 0 };
+			*w++ = (char)strtol(hex, NULL, 16);
+			s += 2;
+		} else {
+			*w++ = *s;
+		}
+	}
+	*w = '\0';
+}
+
+static void push_secret(sra_strv *sv, const char *s, size_t len, int decode)
+{
+	char *v;
+
+	if (!len)
+		return;
+	v = sra__strndup(s, len);
+	sra_strv_push(sv, v);
+	if (decode) {
+		pct_decode(v);
+		if (*v)
+			sra_strv_push(sv, v);
+	}
+	free(v);
+}
+
+/*
+ * The passwords in a URI (user:password@, ?password=) or keyword string
+ * (password=…), raw and decoded: libpq quotes parts of a malformed target
+ * in its messages ("invalid percent-encoded token: …").
+ */
+static void find_secrets(sra_strv *out, const char *target)
+{
+	const char *p = strstr(target, "://");
+
+	if (p) {	/* as sra_db_mask_url tells a URI from a keyword string */
+		const char *auth = p + 3, *end = auth + strcspn(auth, "/?");
+		const char *colon = NULL, *at = NULL, *c, *q;
+
+		for (c = auth; c < end; c++) {
+			if (*c == '@')
+				at = c;
+			if (*c == ':' && !colon && !at)
+				colon = c;
+		}
+		if (colon && at && colon < at) {
+			const char *piece = colon + 1;
+
+			push_secret(out, piece, (size_t)(at - piece), 1);
+			/* libpq ends the password at the first '@': the rest may be quoted as a host */
+			for (c = piece; c <= at; c++)
+				if (c == at || *c == '@') {
+					push_secret(out, piece, (size_t)(c - piece), 1);
+					piece = c + 1;
+				}
+		}
+		for (q = strchr(auth, '?'); q; q = strchr(q + 1, '&'))
+			if (strncmp(q + 1, "password=", 9) == 0)
+				push_secret(out, q + 10, strcspn(q + 10, "&"), 1);
+		return;
+	}
+	for (p = target; (p = strstr(p, "password")); p += 8) {
+		const char *v = p + 8;
+
+		if (p != target && !isspace((unsigned char)p[-1]))
+			continue;
+		while (isspace((unsigned char)*v))
+			v++;
+		if (*v++ != '=')
+			continue;
+		while (isspace((unsigned char)*v))
+			v++;
+		if (*v == '\'') {
+			const char *e = v + 1;
+			while (*e && *e != '\'')
+				e += (*e == '\\' && e[1]) ? 2 : 1;
+			push_secret(out, v + 1, (size_t)(e - v - 1), 0);
+		} else {
+			push_secret(out, v, strcspn(v, " \t\n\r"), 0);
+		}
+	}
+}
+
+/*
+ * Replace every secret in msg with "****".  One of fewer than four
+ * characters is replaced only as a whole "quoted" token, the way libpq
+ * quotes values, so that a password "p" does not blank every p.
+ */
+static void scrub(sra_buf *msg, const sra_strv *secrets)
+{
+	size_t i;
+
+	for (i = 0; i < secrets->n; i++) {
+		const char *s = secrets->v[i], *p = sra_buf_cstr(msg), *hit;
+		size_t len = strlen(s);
+		int whole = len < 4;
+		sra_buf out = SRA_BUF_INIT;
+
+		if (!len || !strstr(p, s))
+			continue;
+		for (hit = strstr(p, s); hit; hit = strstr(hit + 1, s)) {
+			if (whole && (hit == msg->ptr || hit[-1] != '"' || hit[len] != '"'))
+				continue;
+			sra_buf_put(&out, p, (size_t)(hit - p));
+			sra_buf_puts(&out, "****");
+			p = hit + len;
+			hit = p - 1;
+		}
+		sra_buf_puts(&out, p);
+		sra_buf_dispose(msg);
+		*msg = out;
+	}
+}
+
+/* the masked target and libpq's message, without any password */
+static int connect_failed(PGconn *conn, const char *target)
+{
+	sra_buf why = SRA_BUF_INIT;
+	sra_strv secrets = SRA_STRV_INIT;
+	char *masked = sra_db_mask_url(target);
+	int error;
+
+	put_one_line(&why, conn ? pq.PQerrorMessage(conn) : "out of memory");
+	find_secrets(&secrets, target);
+	scrub(&why, &secrets);
+	error = sra_error_set(SRA_ERROR_DB, SRA_EBACKEND, "cannot connect to %s: %s",
+			      masked, sra_buf_cstr(&why));
+	sra_strv_dispose(&secrets);
+	sra_buf_dispose(&why);
+	free(masked);
+	return error;
+}
+
+/*
+ * Connect to `target`, a URI or keyword string.  It goes last in the keyword
+ * arrays as an expanded dbname, and with expand_dbname libpq lets later
+ * entries win: whatever the URL sets itself beats our defaults.  The
+ * application name is a fallback_application_name, so PGAPPNAME also beats
+ * ours; connect_timeout and client_encoding are left to PGCONNECT_TIMEOUT
+ * and PGCLIENTENCODING when those are set.
+ */
+static int pg_open(sra_backend **out, const char *target, const sra_open_options *opts)
+{
+	sra_open_options defaults = SRA_OPEN_OPTIONS_INIT;
+	const char *keys[5], *values[5];
+	char timeout[16];
+	pg_backend *pb = NULL;
+	int n = 0, error;
+
+	SRA_ASSERT_ARG(out && target);
+	if (!opts)
+		opts = &defaults;
+	if ((error = need_libpq()) < 0)
+		return error;
+
+	if (opts->application_name && *opts->application_name) {
+		keys[n] = "fallback_application_name";
+		values[n++] = opts->application_name;
+	}
+	if (opts->connect_timeout_s > 0 && !getenv("PGCONNECT_TIMEOUT")) {
+		snprintf(timeout, sizeof(timeout), "%d", opts->connect_timeout_s);
+		keys[n] = "connect_timeout";
+		values[n++] = timeout;
+	}
+	if (!getenv("PGCLIENTENCODING")) {	/* sra reads and writes UTF-8 */
+		keys[n] = "client_encoding";
+		values[n++] = "UTF8";
+	}
+	keys[n] = "dbname";
+	values[n++] = target;
+	keys[n] = NULL;
+	values[n] = NULL;
+
+	pb = sra__calloc(1, sizeof(*pb));
+	pb->parent.ops = &sra_backend_postgresql;
+	pb->conn = pq.PQconnectdbParams(keys, values, 1);
+	if (!pb->conn || pq.PQstatus(pb->conn) != CONNECTION_OK) {
+		error = connect_failed(pb->conn, target);
+		goto done;
+	}
+	pq.PQsetNoticeProcessor(pb->conn, drop_notice, NULL);
+	*out = &pb->parent;
+	pb = NULL;
+done:
+	if (pb) {
+		if (pb->conn)
+			pq.PQfinish(pb->conn);
+		free(pb);
+	}
+	return error;
+}
+
+static void pg_close(sra_backend *be)
+{
+	if (!be)
+		return;
+	pq.PQfinish(PB(be)->conn);	/* an open transaction rolls back */
+	sra_buf_dispose(&PB(be)->copy_line);
+	free(PB(be));
+}
+
+const sra_backend_ops sra_backend_postgresql = {
+	.version = SRA_BACKEND_OPS_VERSION,
+	.name = "postgresql",
+	.caps = SRA_CAP_PG_DIALECT | SRA_CAP_NATIVE_ENUM | SRA_CAP_TXN_DDL |
+		SRA_CAP_ADVISORY | SRA_CAP_SCHEMAS,
+	.open = pg_open,
+	.close = pg_close,
+	.exec = pg_exec,
+	.query = pg_query,
+	.begin = pg_begin,
+	.commit = pg_commit,
+	.rollback = pg_rollback,
+	.xact_lock = pg_xact_lock,
+	.set_ddl_lock_timeout = pg_set_ddl_lock_timeout,
+	.query_each = pg_query_each,
+	.prepare = pg_prepare,
+	.execute = pg_execute,
+	.finalize = pg_finalize,
+	.copy_begin = pg_copy_begin,
+	.copy_row = pg_copy_row,
+	.copy_end = pg_copy_end,
+};

@@ -1,0 +1,559 @@
+/*
+ * The SQLite backend: one sqlite3 handle per sra_backend, the default
+ * rollback journal, foreign keys on, and writers serialised by
+ * BEGIN IMMEDIATE under the busy timeout (so xact_lock has nothing to do).
+ *
+ * Parameters are written $1, $2, … as in PostgreSQL.  SQLite's tokenizer
+ * reads them as *named* parameters "$1", "$2", numbered by first appearance
+ * ("select $2, $1" gives "$2" index 1), so they are bound by name, never by
+ * position.  The SQL text is not rewritten: a "$1" inside a string literal or
+ * a quoted identifier is never a parameter, because the tokenizer says so.
+ *
+ * Version 2: query_each steps and hands over each row; prepare keeps one
+ * sqlite3_stmt, reset after every execute; the bulk load ("COPY") is a
+ * prepared INSERT with positional parameters, reused for every row.
+ */
+#include "common.h"
+#include "sra/db.h"
+#include "sra/sys/backend.h"
+
+#include <errno.h>
+#include <sqlite3.h>
+
+typedef struct {
+	sra_backend parent;	/* first: SRA_CONTAINER_OF */
+	sqlite3 *db;
+	int busy_timeout_ms;	/* as set on db; named in the SRA_ELOCKED message */
+	sqlite3_stmt *copy_stmt;	/* the INSERT of a copy_begin, until copy_end */
+	size_t copy_ncols;	/* its columns */
+} sqlite_backend;
+
+#define SB(be) SRA_CONTAINER_OF(be, sqlite_backend, parent)
+
+/*
+ * Copy the handle's last error into the error state and return the code:
+ * SRA_ELOCKED when the file stayed locked past the busy timeout, else
+ * SRA_EBACKEND.  `rc` is the failing result code.  SQLite has no SQLSTATE.
+ */
+static int fail(sqlite_backend *sb, int rc)
+{
+	sb->parent.sqlstate[0] = '\0';
+	if ((rc & 0xff) == SQLITE_BUSY)
+		return sra_error_set(SRA_ERROR_DB, SRA_ELOCKED,
+			"database is locked by another writer (waited %d ms)", sb->busy_timeout_ms);
+	return sra_error_set(SRA_ERROR_DB, SRA_EBACKEND, "%s", sqlite3_errmsg(sb->db));
+}
+
+/* N for a parameter named "$N" with 1 <= N <= nparams, else 0 */
+static size_t param_number(const char *name, size_t nparams)
+{
+	unsigned long long n;
+	char *end;
+
+	if (!name || name[0] != '$' || name[1] < '1' || name[1] > '9')
+		return 0;
+	errno = 0;
+	n = strtoull(name + 1, &end, 10);
+	if (*end || errno || n > nparams)
+		return 0;
+	return (size_t)n;
+}
+
+/*
+ * Bind params to the "$N" parameters of stmt.  A parameter that is not one of
+ * $1 … $nparams (`?`, `:name`, `$7` with six values) is an error, as it is in
+ * PostgreSQL; values no placeholder uses are ignored.
+ */
+static int bind_params(sqlite_backend *sb, sqlite3_stmt *stmt,
+		       const sra_value *params, size_t nparams)
+{
+	int i, n = sqlite3_bind_parameter_count(stmt);
+
+	for (i = 1; i <= n; i++) {
+		const char *name = sqlite3_bind_parameter_name(stmt, i);
+		size_t k = param_number(name, nparams);
+		const sra_value *v;
+		int rc;
+
+		if (!k) {
+			sb->parent.sqlstate[0] = '\0';
+			return sra_error_set(SRA_ERROR_DB, SRA_EBACKEND,
+				"parameter %s has no value (%zu given; write parameters as $1, $2, …)",
+				name ? name : "?", nparams);
+		}
+		v = &params[k - 1];
+		switch (v->type) {
+		case SRA_VALUE_TEXT:
+			rc = v->u.text ? sqlite3_bind_text(stmt, i, v->u.text, -1, SQLITE_STATIC)
+				       : sqlite3_bind_null(stmt, i);
+			break;
+		case SRA_VALUE_INT:
+			rc = sqlite3_bind_int64(stmt, i, v->u.i);
+			break;
+		case SRA_VALUE_REAL:
+			rc = sqlite3_bind_double(stmt, i, v->u.r);
+			break;
+		case SRA_VALUE_BOOL:
+			rc = sqlite3_bind_int(stmt, i, v->u.b ? 1 : 0);
+			break;
+		case SRA_VALUE_NULL:
+			rc = sqlite3_bind_null(stmt, i);
+			break;
+		default:
+			sb->parent.sqlstate[0] = '\0';
+			return sra_error_set(SRA_ERROR_INVALID, SRA_EINVALID,
+				"parameter $%zu has an unknown value type %d", k, (int)v->type);
+		}
+		if (rc != SQLITE_OK)
+			return fail(sb, rc);
+	}
+	return 0;
+}
+
+/*
+ * Step stmt to its end.  When out is not NULL the rows are collected and
+ * handed to *out on success (an empty set with no columns for a statement
+ * that returns none).  The caller finalizes stmt.
+ */
+static int step_all(sra_rows **out, sqlite_backend *sb, sqlite3_stmt *stmt)
+{
+	sra_rows *rows = NULL;
+	const char **cells = NULL;
+	size_t *lens = NULL;
+	int ncols = sqlite3_column_count(stmt), i, rc, error = 0;
+
+	if (out) {
+		rows = sra_rows__new((size_t)ncols);
+		for (i = 0; i < ncols; i++) {
+			const char *name = sqlite3_column_name(stmt, i);
+			rows->names[i] = sra__strdup(name ? name : "");
+		}
+		cells = sra__calloc(ncols ? (size_t)ncols : 1, sizeof(*cells));
+		lens = sra__calloc(ncols ? (size_t)ncols : 1, sizeof(*lens));
+	}
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (!rows)
+			continue;
+		for (i = 0; i < ncols; i++) {
+			if (sqlite3_column_type(stmt, i) == SQLITE_NULL) {
+				cells[i] = NULL;
+				lens[i] = 0;
+				continue;
+			}
+			/* text first, then its length (the documented order) */
+			cells[i] = (const char *)sqlite3_column_text(stmt, i);
+			lens[i] = (size_t)sqlite3_column_bytes(stmt, i);
+			if (!cells[i]) {
+				/* out of memory, or a zero-length blob */
+				if (sqlite3_errcode(sb->db) == SQLITE_NOMEM) {
+					error = fail(sb, SQLITE_NOMEM);
+					goto done;
+				}
+				cells[i] = "";
+				lens[i] = 0;
+			}
+		}
+		sra_rows__append(rows, cells, lens);
+	}
+	if (rc != SQLITE_DONE) {
+		error = fail(sb, rc);
+		goto done;
+	}
+	if (out) {
+		*out = rows;
+		rows = NULL;
+	}
+done:
+	free(cells);
+	free(lens);
+	sra_rows_free(rows);
+	return error;
+}
+
+/* whether s holds nothing but white space, semicolons and comments */
+static int only_trivia(const char *s)
+{
+	while (*s) {
+		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || *s == '\f' || *s == ';') {
+			s++;
+		} else if (s[0] == '-' && s[1] == '-') {
+			s += strcspn(s, "\n");
+		} else if (s[0] == '/' && s[1] == '*') {
+			const char *end = strstr(s + 2, "*/");
+			if (!end)
+				return 1;	/* SQLite ends an open comment at the end of input */
+			s = end + 2;
+		} else {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* Several statements are run one after the other, as sqlite3_exec() does. */
+static int sqlite_exec(sra_backend *be, const char *sql)
+{
+	sqlite_backend *sb = SB(be);
+	sqlite3_stmt *stmt = NULL;
+	const char *tail;
+	int rc, error = 0;
+
+	SRA_ASSERT_ARG(be && sql);
+	while (*sql) {
+		if ((rc = sqlite3_prepare_v2(sb->db, sql, -1, &stmt, &tail)) != SQLITE_OK) {
+			error = fail(sb, rc);
+			goto done;
+		}
+		if (stmt) {
+			if ((error = step_all(NULL, sb, stmt)) < 0)
+				goto done;
+			sqlite3_finalize(stmt);
+			stmt = NULL;
+		}
+		if (!tail || tail == sql)
+			break;
+		sql = tail;
+	}
+done:
+	sqlite3_finalize(stmt);
+	return error;
+}
+
+static int sqlite_query(sra_rows **out, sra_backend *be, const char *sql,
+			const sra_value *params, size_t nparams)
+{
+	sqlite_backend *sb = SB(be);
+	sqlite3_stmt *stmt = NULL;
+	const char *tail = NULL;
+	int rc, error = 0;
+
+	SRA_ASSERT_ARG(be && sql && (params || !nparams));
+	if ((rc = sqlite3_prepare_v2(sb->db, sql, -1, &stmt, &tail)) != SQLITE_OK) {
+		error = fail(sb, rc);
+		goto done;
+	}
+	if (tail && !only_trivia(tail)) {
+		/* as PostgreSQL's extended protocol: one statement per query */
+		sb->parent.sqlstate[0] = '\0';
+		error = sra_error_set(SRA_ERROR_DB, SRA_EBACKEND,
+			"cannot run several statements in one query (use exec)");
+		goto done;
+	}
+	if (!stmt) {	/* only white space or comments */
+		if (out)
+			*out = sra_rows__new(0);
+		goto done;
+	}
+	if ((error = bind_params(sb, stmt, params, nparams)) < 0)
+		goto done;
+	error = step_all(out, sb, stmt);
+done:
+	sqlite3_finalize(stmt);
+	return error;
+}
+
+/* ---- version 2: streaming, repeated statements, bulk load ------------ */
+
+/* prepare exactly one statement, as query() does */
+static int prepare_one(sqlite3_stmt **out, sqlite_backend *sb, const char *sql)
+{
+	sqlite3_stmt *stmt = NULL;
+	const char *tail = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((rc = sqlite3_prepare_v3(sb->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, &tail)) != SQLITE_OK)
+		return fail(sb, rc);
+	if (tail && !only_trivia(tail)) {
+		sqlite3_finalize(stmt);
+		sb->parent.sqlstate[0] = '\0';
+		return sra_error_set(SRA_ERROR_DB, SRA_EBACKEND,
+			"cannot run several statements in one query (use exec)");
+	}
+	*out = stmt;	/* NULL for a statement of only comments */
+	return 0;
+}
+
+static int sqlite_query_each(sra_backend *be, const char *sql, const sra_value *params, size_t nparams,
+			     int (*cb)(void *payload, size_t ncols, const char *const *cells), void *payload)
+{
+	sqlite_backend *sb = SB(be);
+	sqlite3_stmt *stmt = NULL;
+	const char **cells = NULL;
+	int ncols, i, rc, error;
+
+	SRA_ASSERT_ARG(be && sql && cb && (params || !nparams));
+	if ((error = prepare_one(&stmt, sb, sql)) < 0 || !stmt)
+		goto done;
+	if ((error = bind_params(sb, stmt, params, nparams)) < 0)
+		goto done;
+	ncols = sqlite3_column_count(stmt);
+	cells = sra__calloc(ncols ? (size_t)ncols : 1, sizeof(*cells));
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		for (i = 0; i < ncols; i++) {
+			if (sqlite3_column_type(stmt, i) == SQLITE_NULL) {
+				cells[i] = NULL;
+				continue;
+			}
+			cells[i] = (const char *)sqlite3_column_text(stmt, i);
+			if (!cells[i]) {
+				if (sqlite3_errcode(sb->db) == SQLITE_NOMEM) {
+					error = fail(sb, SQLITE_NOMEM);
+					goto done;
+				}
+				cells[i] = "";
+			}
+		}
+		if ((error = cb(payload, (size_t)ncols, cells)) != 0)
+			goto done;
+	}
+	if (rc != SQLITE_DONE)
+		error = fail(sb, rc);
+done:
+	free(cells);
+	sqlite3_finalize(stmt);
+	return error;
+}
+
+/* SQLite's prepared statement: one sqlite3_stmt, reset after each execute */
+struct sra_stmt {
+	sqlite_backend *sb;
+	sqlite3_stmt *stmt;	/* NULL for a statement of only comments */
+};
+
+static int sqlite_prepare(sra_stmt **out, sra_backend *be, const char *sql)
+{
+	sqlite3_stmt *stmt = NULL;
+	struct sra_stmt *st;
+	int error;
+
+	SRA_ASSERT_ARG(out && be && sql);
+	if ((error = prepare_one(&stmt, SB(be), sql)) < 0)
+		return error;
+	st = sra__calloc(1, sizeof(*st));
+	st->sb = SB(be);
+	st->stmt = stmt;
+	*out = st;
+	return 0;
+}
+
+static int sqlite_execute(sra_stmt *st, const sra_value *params, size_t nparams)
+{
+	int error;
+
+	SRA_ASSERT_ARG(st && (params || !nparams));
+	if (!st->stmt)
+		return 0;
+	if ((error = bind_params(st->sb, st->stmt, params, nparams)) == 0)
+		error = step_all(NULL, st->sb, st->stmt);
+	sqlite3_reset(st->stmt);
+	sqlite3_clear_bindings(st->stmt);
+	return error;
+}
+
+static void sqlite_finalize(sra_stmt *st)
+{
+	if (!st)
+		return;
+	sqlite3_finalize(st->stmt);
+	free(st);
+}
+
+static int sqlite_copy_begin(sra_backend *be, const char *table, const char *const *columns, size_t ncols)
+{
+	sqlite_backend *sb = SB(be);
+	sra_buf sql = SRA_BUF_INIT;
+	size_t i;
+	int rc, error = 0;
+
+	SRA_ASSERT_ARG(be && table && columns && ncols);
+	if (sb->copy_stmt) {
+		sb->parent.sqlstate[0] = '\0';
+		return sra_error_set(SRA_ERROR_DB, SRA_EINVALID, "a bulk load is in progress: copy_end() first");
+	}
+	sra_buf_puts(&sql, "INSERT INTO ");
+	sra_buf_put_sql_ident(&sql, table);
+	sra_buf_puts(&sql, " (");
+	for (i = 0; i < ncols; i++) {
+		if (i)
+			sra_buf_puts(&sql, ", ");
+		sra_buf_put_sql_ident(&sql, columns[i]);
+	}
+	sra_buf_puts(&sql, ") VALUES (");
+	for (i = 0; i < ncols; i++)
+		sra_buf_puts(&sql, i ? ", ?" : "?");
+	sra_buf_puts(&sql, ")");
+	rc = sqlite3_prepare_v3(sb->db, sra_buf_cstr(&sql), -1, SQLITE_PREPARE_PERSISTENT,
+				&sb->copy_stmt, NULL);
+	if (rc != SQLITE_OK) {
+		error = fail(sb, rc);
+		sqlite3_finalize(sb->copy_stmt);
+		sb->copy_stmt = NULL;
+	} else {
+		sb->copy_ncols = ncols;
+	}
+	sra_buf_dispose(&sql);
+	return error;
+}
+
+/* text cells, converted by the columns' affinity as PostgreSQL's COPY parses them */
+static int sqlite_copy_row(sra_backend *be, const char *const *cells, size_t ncols)
+{
+	sqlite_backend *sb = SB(be);
+	size_t i;
+	int rc, error = 0;
+
+	SRA_ASSERT_ARG(be && (cells || !ncols));
+	if (!sb->copy_stmt) {
+		sb->parent.sqlstate[0] = '\0';
+		return sra_error_set(SRA_ERROR_DB, SRA_EINVALID, "no bulk load in progress: copy_begin() first");
+	}
+	if (ncols != sb->copy_ncols) {
+		sb->parent.sqlstate[0] = '\0';
+		return sra_error_set(SRA_ERROR_DB, SRA_EINVALID,
+			"bulk load row of %zu cells for %zu columns", ncols, sb->copy_ncols);
+	}
+	for (i = 0; i < ncols; i++) {
+		rc = cells[i] ? sqlite3_bind_text(sb->copy_stmt, (int)i + 1, cells[i], -1, SQLITE_STATIC)
+			      : sqlite3_bind_null(sb->copy_stmt, (int)i + 1);
+		if (rc != SQLITE_OK) {
+			error = fail(sb, rc);
+			goto done;
+		}
+	}
+	if ((rc = sqlite3_step(sb->copy_stmt)) != SQLITE_DONE)
+		error = fail(sb, rc);
+done:
+	sqlite3_reset(sb->copy_stmt);
+	return error;
+}
+
+static int sqlite_copy_end(sra_backend *be, int ok)
+{
+	sqlite_backend *sb = SB(be);
+
+	SRA_ASSERT_ARG(be);
+	if (!sb->copy_stmt)
+		return ok ? sra_error_set(SRA_ERROR_DB, SRA_EINVALID, "no bulk load in progress") : 0;
+	sqlite3_finalize(sb->copy_stmt);
+	sb->copy_stmt = NULL;
+	return 0;
+}
+
+/* IMMEDIATE takes the write lock now, under the busy timeout, instead of at the first write */
+static int sqlite_begin(sra_backend *be)
+{
+	return sqlite_exec(be, "BEGIN IMMEDIATE");
+}
+
+static int sqlite_commit(sra_backend *be)
+{
+	return sqlite_exec(be, "COMMIT");
+}
+
+/*
+ * Harmless when no transaction is open, e.g. after SQLite rolled one back
+ * itself.  Ends a bulk load in progress, as PostgreSQL's must end its COPY.
+ */
+static int sqlite_rollback(sra_backend *be)
+{
+	SRA_ASSERT_ARG(be);
+	if (SB(be)->copy_stmt) {
+		sqlite3_finalize(SB(be)->copy_stmt);
+		SB(be)->copy_stmt = NULL;
+	}
+	if (sqlite3_get_autocommit(SB(be)->db))
+		return 0;
+	return sqlite_exec(be, "ROLLBACK");
+}
+
+/* begin() already holds the only write lock SQLite has */
+static int sqlite_xact_lock(sra_backend *be, int64_t key, int timeout_ms)
+{
+	(void)be;
+	(void)key;
+	(void)timeout_ms;
+	return 0;
+}
+
+/* SQLite has no table locks to wait for */
+static int sqlite_set_ddl_lock_timeout(sra_backend *be, int timeout_ms)
+{
+	(void)be;
+	(void)timeout_ms;
+	return 0;
+}
+
+static void sqlite_close(sra_backend *be)
+{
+	sqlite_backend *sb;
+
+	if (!be)
+		return;
+	sb = SB(be);
+	/* every other statement is finalized by the op that prepared it (or by finalize()) */
+	sqlite3_finalize(sb->copy_stmt);
+	sqlite3_close(sb->db);	/* an open transaction rolls back */
+	free(sb);
+}
+
+/*
+ * Open (creating when missing) the file `target`, or ":memory:".  The header
+ * is read here, so "file is not a database" surfaces at open.
+ */
+static int sqlite_open(sra_backend **out, const char *target, const sra_open_options *opts)
+{
+	sra_open_options defaults = SRA_OPEN_OPTIONS_INIT;
+	sqlite_backend *sb;
+	int rc, error = 0;
+
+	SRA_ASSERT_ARG(out && target);
+	if (!opts)
+		opts = &defaults;
+	sb = sra__calloc(1, sizeof(*sb));
+	sb->parent.ops = &sra_backend_sqlite;
+	sb->busy_timeout_ms = opts->busy_timeout_ms > 0 ? opts->busy_timeout_ms : 0;
+
+	rc = sqlite3_open_v2(target, &sb->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc != SQLITE_OK) {
+		error = sra_error_set(SRA_ERROR_DB, SRA_EBACKEND, "cannot open SQLite database '%s': %s",
+				      target, sb->db ? sqlite3_errmsg(sb->db) : sqlite3_errstr(rc));
+		goto done;
+	}
+	sqlite3_busy_timeout(sb->db, sb->busy_timeout_ms);
+	if ((error = sqlite_exec(&sb->parent, "PRAGMA foreign_keys = ON")) < 0 ||
+	    (error = sqlite_exec(&sb->parent, "PRAGMA schema_version")) < 0) {
+		sra_error_prefix("cannot open SQLite database '%s'", target);
+		goto done;
+	}
+	*out = &sb->parent;
+	sb = NULL;
+done:
+	if (sb) {
+		sqlite3_close(sb->db);	/* NULL is harmless */
+		free(sb);
+	}
+	return error;
+}
+
+const sra_backend_ops sra_backend_sqlite = {
+	.version = SRA_BACKEND_OPS_VERSION,
+	.name = "sqlite",
+	.caps = SRA_CAP_TXN_DDL,
+	.open = sqlite_open,
+	.close = sqlite_close,
+	.exec = sqlite_exec,
+	.query = sqlite_query,
+	.begin = sqlite_begin,
+	.commit = sqlite_commit,
+	.rollback = sqlite_rollback,
+	.xact_lock = sqlite_xact_lock,
+	.set_ddl_lock_timeout = sqlite_set_ddl_lock_timeout,
+	.query_each = sqlite_query_each,
+	.prepare = sqlite_prepare,
+	.execute = sqlite_execute,
+	.finalize = sqlite_finalize,
+	.copy_begin = sqlite_copy_begin,
+	.copy_row = sqlite_copy_row,
+	.copy_end = sqlite_copy_end,
+};
