@@ -81,19 +81,4 @@ SRA_EXTERN(const char *) sra_db_url(const sra_db *db);
 
 struct sra_rows;
 
-/**
- * The user tables of the database, one row each: (name).  Internal tables
- * of SQLite are left out.
- * @param out  the rows; the caller frees them with sra_rows_free()
- */
-SRA_EXTERN(int) sra_db_tables(struct sra_rows **out, sra_db *db);
-
-/**
- * The columns of one table in order, one row each:
- * (name, type, nullable, default) with nullable "t"/"1" or "f"/"0".
- * No rows when the table does not exist.
- * @param out  the rows; the caller frees them with sra_rows_free()
- */
-SRA_EXTERN(int) sra_db_columns(struct sra_rows **out, sra_db *db, const char *table);
-
 #endif

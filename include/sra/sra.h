@@ -9,5 +9,7 @@
 #include "error.h"
 #include "db.h"
 #include "migrate.h"
+#include "catalog.h"
+#include "metrics.h"
 
 #endif

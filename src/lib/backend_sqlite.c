@@ -539,7 +539,7 @@ done:
 const sra_backend_ops sra_backend_sqlite = {
 	.version = SRA_BACKEND_OPS_VERSION,
 	.name = "sqlite",
-	.caps = SRA_CAP_TXN_DDL,
+	.caps = SRA_CAP_TXN_DDL | SRA_CAP_FK_PRAGMA,
 	.open = sqlite_open,
 	.close = sqlite_close,
 	.exec = sqlite_exec,

@@ -29,6 +29,13 @@
 #define SRA_CAP_TXN_DDL      (1u << 2)	/* DDL is transactional */
 #define SRA_CAP_ADVISORY     (1u << 3)	/* advisory locks: lock() must be called inside each migration txn */
 #define SRA_CAP_SCHEMAS      (1u << 4)	/* CREATE SCHEMA / search_path exist */
+/*
+ * Foreign keys are a connection setting that cannot change inside a
+ * transaction, and a table rebuild under them cascades or fails: schema
+ * changes run with `PRAGMA foreign_keys = OFF` and end with
+ * `PRAGMA foreign_key_check` (SQLite's documented ALTER procedure).
+ */
+#define SRA_CAP_FK_PRAGMA    (1u << 5)
 
 /** A parameter value.  Strings are borrowed for the duration of the call. */
 typedef enum {

@@ -1,0 +1,35 @@
+/*
+ * Splitting a section of SQL into statements, each with the line of the file
+ * where it starts, so an error can name file and line.
+ */
+#ifndef SRA_LIB_SQL_SPLIT_H
+#define SRA_LIB_SQL_SPLIT_H
+
+#include "common.h"
+
+typedef struct sra_stmt {
+	char *sql;	/* one statement, trimmed, no trailing ';' */
+	int line;	/* line in the file where it starts */
+} sra_stmt;
+
+typedef struct sra_stmtv {
+	sra_stmt *v;
+	size_t n;
+} sra_stmtv;
+
+#define SRA_STMTV_INIT { NULL, 0 }
+
+void sra_stmtv_push(sra_stmtv *sv, const char *sql, int line);
+void sra_stmtv_dispose(sra_stmtv *sv);
+
+/*
+ * PostgreSQL SQL, split by the real parser (so a section that does not parse
+ * fails here, before anything runs).  `path` and `first_line` only serve the
+ * error message: "<path>:<line>: syntax error at or near …".
+ */
+int sra_sql__split_pg(sra_stmtv *out, const char *text, const char *path, int first_line);
+
+/* SQLite SQL (a `-- +upgrade sqlite` block), split with sqlite3_complete() */
+int sra_sql__split_sqlite(sra_stmtv *out, const char *text, const char *path, int first_line);
+
+#endif
