@@ -1,0 +1,88 @@
+/* Error reporting and command dispatch shared by the sra command. */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cli_error_lib(int error)
+{
+	const sra_error *e = sra_error_last();
+
+	fprintf(stderr, "sra: %s\n", e && e->message ? e->message : "unknown error");
+	if (error == SRA_ECONFLICT)
+		return CLI_CHAIN;
+	if (!e)
+		return CLI_FAIL;
+	switch (e->klass) {
+	case SRA_ERROR_CHAIN:
+	case SRA_ERROR_SQL:
+		return CLI_CHAIN;
+	case SRA_ERROR_CONFIG:
+	case SRA_ERROR_INVALID:
+		return CLI_USAGE;
+	default:
+		return CLI_FAIL;
+	}
+}
+
+int cli_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("sra: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return CLI_USAGE;
+}
+
+int cli_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("sra: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return CLI_FAIL;
+}
+
+void cli_print_commands(const char *group, const cli_command *cmds)
+{
+	size_t i;
+
+	printf("Commands of %s:\n", group);
+	for (i = 0; cmds[i].name; i++)
+		printf("  %-10s %s\n", cmds[i].name, cmds[i].summary);
+}
+
+int cli_dispatch(const char *group, const cli_command *cmds, int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2)
+		return cli_usage_error("%s: a command is needed (see '%s --help')", group, group);
+	for (i = 0; cmds[i].name; i++)
+		if (strcmp(cmds[i].name, argv[1]) == 0)
+			return cmds[i].run(argc - 1, argv + 1);
+	return cli_usage_error("%s: unknown command '%s' (see '%s --help')", group, argv[1], group);
+}
+
+int cli_open_db(sra_db **out, const char *url)
+{
+	sra_resolve_options ro = SRA_RESOLVE_OPTIONS_INIT;
+	sra_open_options oo = SRA_OPEN_OPTIONS_INIT;
+	char *resolved = NULL;
+	int error;
+
+	ro.url = url;
+	if ((error = sra_db_resolve_url(&resolved, NULL, &ro)) < 0)
+		return cli_error_lib(error);
+	error = sra_db_open(out, resolved, &oo);
+	free(resolved);
+	return error < 0 ? cli_error_lib(error) : CLI_OK;
+}

@@ -1,0 +1,50 @@
+/*
+ * What the sra command's files share: exit codes, the options every
+ * command takes, and turning a libsra error into a line on stderr and an
+ * exit code.  The CLI includes only the public sra headers and util.
+ */
+#ifndef SRA_CLI_H
+#define SRA_CLI_H
+
+#ifndef _POSIX_C_SOURCE
+# define _POSIX_C_SOURCE 200809L
+#endif
+
+#include <sra/sra.h>
+
+/* exit codes (migrations.md) */
+enum {
+	CLI_OK = 0,		/* success */
+	CLI_FAIL = 1,		/* failure, or drift found */
+	CLI_USAGE = 2,		/* bad options, target syntax, URL or ENVIRONMENT */
+	CLI_CHAIN = 3		/* the migration files or chain: malformed, conflicting, unknown revision */
+};
+
+typedef struct cli_command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+} cli_command;
+
+/* print "sra: <message>" for the last libsra error; return its exit code */
+int cli_error_lib(int error);
+/* print "sra: <formatted>" and return CLI_USAGE */
+int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* print "sra: <formatted>" and return CLI_FAIL */
+int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Resolve the database URL (--url or the environment, migrations.md) and
+ * open it; on failure prints the error and returns its exit code, else 0.
+ * The caller frees *out with sra_db_free().
+ */
+int cli_open_db(sra_db **out, const char *url);
+
+/* the table of a command group, printed by --help */
+void cli_print_commands(const char *group, const cli_command *cmds);
+int cli_dispatch(const char *group, const cli_command *cmds, int argc, char **argv);
+
+int cmd_db(int argc, char **argv);
+int cmd_metrics(int argc, char **argv);
+
+#endif

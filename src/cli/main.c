@@ -1,0 +1,56 @@
+/*
+ * sra: the command-line front of libsra.  Setup, then dispatch on the
+ * first word (curl's tool_main.c).
+ */
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static int cmd_version(int argc, char **argv);
+static int cmd_help(int argc, char **argv);
+
+static const cli_command commands[] = {
+	{ "db",      cmd_db,      "Migrate and inspect the database (upgrade, downgrade, current, ...)" },
+	{ "metrics", cmd_metrics, "Accuracy and agreement statistics of a 2x2 table" },
+	{ "version", cmd_version, "Print the version" },
+	{ "help",    cmd_help,    "Print this help" },
+	{ NULL, NULL, NULL }
+};
+
+static int cmd_version(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("sra %s\n", sra_version());
+	return CLI_OK;
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("usage: sra COMMAND [ARGS]\n\n"
+	       "sra keeps the screening schema of an AI-assisted systematic review and\n"
+	       "benchmarks its screening against human decisions, on PostgreSQL or an\n"
+	       "embedded SQLite file.\n\n");
+	cli_print_commands("sra", commands);
+	printf("\nThe database: --url URL, else the variable ENVIRONMENT chooses\n"
+	       "(test: TEST_DATABASE_URL; dev, local, prototype, prod, production:\n"
+	       "SRA_DATABASE_URL), else SRA_DATABASE_URL, else sqlite:///sra.db.\n"
+	       "Unset variables are read from .env.<ENVIRONMENT> and .env.\n\n"
+	       "Exit codes: 0 ok, 1 failure or drift, 2 usage, 3 migration chain conflict.\n"
+	       "'sra db --help' lists the migration commands.\n");
+	return CLI_OK;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return cmd_help(argc, argv) == CLI_OK ? CLI_USAGE : CLI_USAGE;
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0)
+		return cmd_version(argc - 1, argv + 1);
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
+		return cmd_help(argc - 1, argv + 1);
+	return cli_dispatch("sra", commands, argc, argv);
+}
