@@ -82,6 +82,9 @@ static int expected_sqlite(sra_catalog **out, const sra_chain *chain, const sra_
 
 	if ((error = sra_db_open(&scratch, "sqlite://:memory:", &oo)) < 0)
 		return error;
+	/* as a real run does: table rebuilds must leave references to them alone */
+	if ((error = sra_db__exec(scratch, "PRAGMA foreign_keys = OFF")) < 0)
+		goto done;
 	if ((error = scratch->be->ops->begin(scratch->be)) < 0)
 		goto done;
 	if ((error = sra_migrate__replay(scratch, chain, ids)) < 0) {
