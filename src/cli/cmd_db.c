@@ -159,19 +159,25 @@ static void ctx_dispose(db_ctx *c)
 
 enum { NEED_CHAIN = 1, NEED_DB = 2 };
 
+/*
+ * Resolve the URL and load or open what `need` asks for and `c` does not
+ * have yet, so a command can resolve first, confirm, and open after.  `c`
+ * starts zeroed; ctx_dispose releases it.
+ */
 static int ctx_open(db_ctx *c, const db_opts *o, int need)
 {
 	sra_resolve_options ro = SRA_RESOLVE_OPTIONS_INIT;
 	int error;
 
-	memset(c, 0, sizeof(*c));
 	ro.url = o->url;
-	if ((error = sra_db_resolve_url(&c->url, &c->environment, &ro)) < 0)
+	if (!c->url) {
+		if ((error = sra_db_resolve_url(&c->url, &c->environment, &ro)) < 0)
+			return cli_error_lib(error);
+		c->masked = sra_db_mask_url(c->url);
+	}
+	if ((need & NEED_CHAIN) && !c->chain && (error = sra_chain_load(&c->chain, o->migrations)) < 0)
 		return cli_error_lib(error);
-	c->masked = sra_db_mask_url(c->url);
-	if ((need & NEED_CHAIN) && (error = sra_chain_load(&c->chain, o->migrations)) < 0)
-		return cli_error_lib(error);
-	if (need & NEED_DB) {
+	if ((need & NEED_DB) && !c->db) {
 		sra_open_options oo = SRA_OPEN_OPTIONS_INIT;
 		oo.busy_timeout_ms = o->lock_timeout_ms;
 		if ((error = sra_db_open(&c->db, c->url, &oo)) < 0)

@@ -1016,13 +1016,19 @@ static void sort_catalog(sra_catalog *c)
 {
 	size_t i;
 
-	qsort(c->tables, c->ntables, sizeof(*c->tables), cmp_table);
-	qsort(c->enums, c->nenums, sizeof(*c->enums), cmp_enum);
+	/* qsort wants a non-NULL base even for zero elements */
+	if (c->ntables)
+		qsort(c->tables, c->ntables, sizeof(*c->tables), cmp_table);
+	if (c->nenums)
+		qsort(c->enums, c->nenums, sizeof(*c->enums), cmp_enum);
 	for (i = 0; i < c->ntables; i++) {
 		cat_table *t = &c->tables[i];
-		qsort(t->cons, t->ncons, sizeof(*t->cons), cmp_constraint);
-		qsort(t->idx, t->nidx, sizeof(*t->idx), cmp_index);
-		qsort(t->trg, t->ntrg, sizeof(*t->trg), cmp_trigger);
+		if (t->ncons)
+			qsort(t->cons, t->ncons, sizeof(*t->cons), cmp_constraint);
+		if (t->nidx)
+			qsort(t->idx, t->nidx, sizeof(*t->idx), cmp_index);
+		if (t->ntrg)
+			qsort(t->trg, t->ntrg, sizeof(*t->trg), cmp_trigger);
 	}
 }
 
@@ -1135,7 +1141,8 @@ static void diff_columns(sra_strv *out, const cat_table *e, const cat_table *l)
 	for (i = 0; i < l->ncols; i++)
 		if (sra_strv_find(&names, l->cols[i].name) < 0)
 			sra_strv_push(&names, l->cols[i].name);
-	qsort(names.v, names.n, sizeof(char *), cmp_str);
+	if (names.n)
+		qsort(names.v, names.n, sizeof(char *), cmp_str);
 	for (i = 0; i < names.n; i++) {
 		const cat_column *ce = find_column(e, names.v[i]), *cl = find_column(l, names.v[i]);
 		if (!cl) {
