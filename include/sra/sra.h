@@ -11,5 +11,7 @@
 #include "migrate.h"
 #include "catalog.h"
 #include "metrics.h"
+#include "review.h"
+#include "import.h"
 
 #endif

@@ -3,6 +3,7 @@
  * first word (curl's tool_main.c).
  */
 #include "cli.h"
+#include "cmd_import.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -12,6 +13,8 @@ static int cmd_help(int argc, char **argv);
 
 static const cli_command commands[] = {
 	{ "db",      cmd_db,      "Migrate and inspect the database (upgrade, downgrade, current, ...)" },
+	{ "review",  cmd_review,  "Create, import, list and show review protocols" },
+	{ "import",  cmd_import,  "Import records with human decisions, or AI decisions" },
 	{ "metrics", cmd_metrics, "Accuracy and agreement statistics of a 2x2 table" },
 	{ "version", cmd_version, "Print the version" },
 	{ "help",    cmd_help,    "Print this help" },

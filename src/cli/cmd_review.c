@@ -1,0 +1,323 @@
+/*
+ * `sra review create | import | list | show`: review protocols
+ * (benchmark.md, "Getting data in").  `create` and `import` print the
+ * review's id alone on stdout, so a script can capture it.
+ */
+#include "cli.h"
+#include "cmd_import.h"
+
+#include <sra/review.h>
+#include <sra/sys/backend.h>
+
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { OPT_QUESTION = 256, OPT_EXCLUSION, OPT_INCLUSION, OPT_BACKGROUND, OPT_FRAMEWORK, OPT_ANSWERS, OPT_ID };
+
+static const struct option long_options[] = {
+	{ "question",   required_argument, NULL, OPT_QUESTION },
+	{ "exclusion",  required_argument, NULL, OPT_EXCLUSION },
+	{ "inclusion",  required_argument, NULL, OPT_INCLUSION },
+	{ "background", required_argument, NULL, OPT_BACKGROUND },
+	{ "framework",  required_argument, NULL, OPT_FRAMEWORK },
+	{ "answers",    required_argument, NULL, OPT_ANSWERS },
+	{ "id",         required_argument, NULL, OPT_ID },
+	{ "url",        required_argument, NULL, 'u' },
+	{ "json",       no_argument,       NULL, 'j' },
+	{ "quiet",      no_argument,       NULL, 'q' },
+	{ "help",       no_argument,       NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
+typedef struct rv_opts {
+	sra_review_fields f;
+	const char *url;
+	int json, quiet;
+	char **args;
+	int nargs;
+} rv_opts;
+
+/* -1: help printed; 0: go on; else an exit code */
+static int parse(rv_opts *o, int argc, char **argv, const char *help)
+{
+	sra_review_fields init = SRA_REVIEW_FIELDS_INIT;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->f = init;
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "u:jqh", long_options, NULL)) != -1) {
+		switch (c) {
+		case OPT_QUESTION: o->f.research_question = optarg; break;
+		case OPT_EXCLUSION: o->f.exclusion_criteria = optarg; break;
+		case OPT_INCLUSION: o->f.inclusion_criteria = optarg; break;
+		case OPT_BACKGROUND: o->f.background = optarg; break;
+		case OPT_FRAMEWORK: o->f.criteria_framework = optarg; break;
+		case OPT_ANSWERS: o->f.criteria_framework_answers = optarg; break;
+		case OPT_ID: o->f.id = optarg; break;
+		case 'u': o->url = optarg; break;
+		case 'j': o->json = 1; break;
+		case 'q': o->quiet = 1; break;
+		case 'h': fputs(help, stdout); return -1;
+		case ':':
+			return cli_usage_error("review %s: option '%s' needs a value", argv[0], argv[optind - 1]);
+		default:
+			return cli_usage_error("review %s: unknown option '%s' (see --help)", argv[0], argv[optind - 1]);
+		}
+	}
+	o->args = argv + optind;
+	o->nargs = argc - optind;
+	return 0;
+}
+
+static const char create_help[] =
+	"usage: sra review create --question TEXT --exclusion TEXT [--inclusion TEXT]\n"
+	"                         [--background TEXT] [--framework PICO] [--answers JSON]\n"
+	"                         [--id UUID] [--url URL] [-q]\n\n"
+	"Create a review and print its id on stdout.\n\n"
+	"  --framework F   ECLIPSE, PEO, PICO, PICOS, PICOT, PICOS/T, SPIDER or SPICE\n"
+	"  --answers JSON  the framework's answers, a JSON object\n"
+	"  --id UUID       the review's id (default: a new random one)\n"
+	"  -q              print only the id\n";
+
+static int cmd_create(int argc, char **argv)
+{
+	rv_opts o;
+	sra_db *db = NULL;
+	char *id = NULL;
+	int rc, error;
+
+	if ((rc = parse(&o, argc, argv, create_help)) != 0)
+		return rc < 0 ? CLI_OK : rc;
+	if (o.nargs)
+		return cli_usage_error("review create: unexpected argument '%s'", o.args[0]);
+	if (!o.f.research_question)
+		return cli_usage_error("review create: --question is required");
+	if (!o.f.exclusion_criteria)
+		return cli_usage_error("review create: --exclusion is required");
+	if ((rc = cli_open_db(&db, o.url)) != 0)
+		return rc;
+	if ((error = sra_review_create(&id, db, &o.f)) < 0) {
+		rc = cli_error_lib(error);
+		goto done;
+	}
+	printf("%s\n", id);
+	if (!o.quiet)
+		fprintf(stderr, "created review %s\n", id);
+	rc = CLI_OK;
+done:
+	free(id);
+	sra_db_free(db);
+	return rc;
+}
+
+static const char import_help[] =
+	"usage: sra review import PROTOCOL.json [--url URL] [-q]\n\n"
+	"Insert or update (by \"id\") the review described by a JSON object with the\n"
+	"keys id, research_question, exclusion_criteria, inclusion_criteria,\n"
+	"background, criteria_framework, criteria_framework_answers, review_metadata\n"
+	"(or create's option names: question, exclusion, inclusion, framework,\n"
+	"answers).  Importing the same file again changes nothing.  Prints the id.\n";
+
+static int cmd_rimport(int argc, char **argv)
+{
+	static const char *const what[] = { "unchanged", "created", "updated" };
+	rv_opts o;
+	sra_db *db = NULL;
+	char *id = NULL;
+	int rc, error, changed = 0;
+
+	if ((rc = parse(&o, argc, argv, import_help)) != 0)
+		return rc < 0 ? CLI_OK : rc;
+	if (o.nargs != 1)
+		return cli_usage_error("review import: one PROTOCOL.json file expected");
+	if ((rc = cli_open_db(&db, o.url)) != 0)
+		return rc;
+	if ((error = sra_review_import_file(&id, &changed, db, o.args[0])) < 0) {
+		rc = cli_error_lib(error);
+		goto done;
+	}
+	printf("%s\n", id);
+	if (!o.quiet)
+		fprintf(stderr, "review %s %s\n", id, what[changed]);
+	rc = CLI_OK;
+done:
+	free(id);
+	sra_db_free(db);
+	return rc;
+}
+
+static const char list_help[] =
+	"usage: sra review list [--json] [--url URL]\n\n"
+	"The reviews, oldest first, with their number of records.\n";
+
+/* a string cut to `width` characters (UTF-8 aware), on one line */
+static void print_cut(const char *s, int width)
+{
+	int n = 0;
+
+	for (; *s && n < width; s++) {
+		if (((unsigned char)*s & 0xc0) == 0x80) {
+			putchar(*s);
+			continue;
+		}
+		if (n == width - 1 && s[1] && strlen(s) > 1) {
+			fputs("…", stdout);
+			n++;
+			break;
+		}
+		putchar(*s == '\n' || *s == '\r' || *s == '\t' ? ' ' : *s);
+		n++;
+	}
+	/* finish a cut multi-byte character */
+	while (*s && ((unsigned char)*s & 0xc0) == 0x80)
+		putchar(*s++);
+}
+
+static int cmd_list(int argc, char **argv)
+{
+	rv_opts o;
+	sra_db *db = NULL;
+	sra_rows *rows = NULL;
+	size_t i;
+	int rc, error;
+
+	if ((rc = parse(&o, argc, argv, list_help)) != 0)
+		return rc < 0 ? CLI_OK : rc;
+	if (o.nargs)
+		return cli_usage_error("review list: unexpected argument '%s'", o.args[0]);
+	if ((rc = cli_open_db(&db, o.url)) != 0)
+		return rc;
+	if ((error = sra_review_list(&rows, db)) < 0) {
+		rc = cli_error_lib(error);
+		goto done;
+	}
+	if (o.json) {
+		json_t *a = json_array();
+		for (i = 0; i < rows->nrows; i++) {
+			const char *fw = sra_rows_get(rows, i, 2);
+			json_array_append_new(a, json_pack("{s:s, s:s, s:o, s:I, s:s}",
+				"id", sra_rows_get(rows, i, 0),
+				"research_question", sra_rows_get(rows, i, 1),
+				"criteria_framework", fw ? json_string(fw) : json_null(),
+				"records", (json_int_t)strtoll(sra_rows_get(rows, i, 3), NULL, 10),
+				"created_at", sra_rows_get(rows, i, 4)));
+		}
+		json_dumpf(a, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		fputc('\n', stdout);
+		json_decref(a);
+	} else if (rows->nrows == 0) {
+		printf("no reviews (create one with 'sra review create')\n");
+	} else {
+		printf("%-36s %7s %-8s %s\n", "id", "records", "frame", "question");
+		for (i = 0; i < rows->nrows; i++) {
+			const char *fw = sra_rows_get(rows, i, 2);
+			printf("%-36s %7s %-8s ", sra_rows_get(rows, i, 0), sra_rows_get(rows, i, 3), fw ? fw : "-");
+			print_cut(sra_rows_get(rows, i, 1), 80 - 54);
+			putchar('\n');
+		}
+	}
+	rc = CLI_OK;
+done:
+	sra_rows_free(rows);
+	sra_db_free(db);
+	return rc;
+}
+
+static const char show_help[] =
+	"usage: sra review show ID [--json] [--url URL]\n\n"
+	"One review: its protocol and how many records, screened records and human\n"
+	"decisions it has.\n";
+
+static json_t *json_or_text(const char *s)
+{
+	json_t *j;
+
+	if (!s)
+		return json_null();
+	j = json_loads(s, JSON_DECODE_ANY, NULL);
+	return j ? j : json_string(s);
+}
+
+static int cmd_show(int argc, char **argv)
+{
+	static const char *const labels[] = {
+		"id", "research_question", "exclusion_criteria", "inclusion_criteria", "background",
+		"criteria_framework", "criteria_framework_answers", "review_metadata", "created_at", "updated_at",
+		"records", "screened", "human_include", "human_exclude", "human_unknown"
+	};
+	rv_opts o;
+	sra_db *db = NULL;
+	sra_rows *rows = NULL;
+	size_t i;
+	int rc, error;
+
+	if ((rc = parse(&o, argc, argv, show_help)) != 0)
+		return rc < 0 ? CLI_OK : rc;
+	if (o.nargs != 1)
+		return cli_usage_error("review show: one review id expected");
+	if ((rc = cli_open_db(&db, o.url)) != 0)
+		return rc;
+	if ((error = sra_review_get(&rows, db, o.args[0])) < 0) {
+		rc = cli_error_lib(error);
+		goto done;
+	}
+	if (o.json) {
+		json_t *obj = json_object();
+		for (i = 0; i < rows->ncols && i < sizeof(labels) / sizeof(labels[0]); i++) {
+			const char *v = sra_rows_get(rows, 0, i);
+			json_t *j;
+			if (i == 6 || i == 7)
+				j = json_or_text(v);
+			else if (i >= 10)
+				j = json_integer(v ? strtoll(v, NULL, 10) : 0);
+			else
+				j = v ? json_string(v) : json_null();
+			json_object_set_new(obj, labels[i], j);
+		}
+		json_dumpf(obj, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		fputc('\n', stdout);
+		json_decref(obj);
+	} else {
+		printf("review      %s\n", sra_rows_get(rows, 0, 0));
+		printf("question    %s\n", sra_rows_get(rows, 0, 1));
+		printf("exclusion   %s\n", sra_rows_get(rows, 0, 2));
+		if (sra_rows_get(rows, 0, 3))
+			printf("inclusion   %s\n", sra_rows_get(rows, 0, 3));
+		if (sra_rows_get(rows, 0, 4))
+			printf("background  %s\n", sra_rows_get(rows, 0, 4));
+		if (sra_rows_get(rows, 0, 5))
+			printf("framework   %s %s\n", sra_rows_get(rows, 0, 5), sra_rows_get(rows, 0, 6));
+		printf("created     %s\n", sra_rows_get(rows, 0, 8));
+		printf("records     %s (screened by AI: %s)\n", sra_rows_get(rows, 0, 10), sra_rows_get(rows, 0, 11));
+		printf("human       include %s, exclude %s, unknown %s\n", sra_rows_get(rows, 0, 12),
+		       sra_rows_get(rows, 0, 13), sra_rows_get(rows, 0, 14));
+	}
+	rc = CLI_OK;
+done:
+	sra_rows_free(rows);
+	sra_db_free(db);
+	return rc;
+}
+
+static const cli_command review_commands[] = {
+	{ "create", cmd_create,  "Create a review; print its id" },
+	{ "import", cmd_rimport, "Insert or update a review from a protocol JSON file" },
+	{ "list",   cmd_list,    "List the reviews" },
+	{ "show",   cmd_show,    "Show one review" },
+	{ NULL, NULL, NULL }
+};
+
+int cmd_review(int argc, char **argv)
+{
+	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		printf("usage: sra review COMMAND [ARGS]\n\n");
+		cli_print_commands("sra review", review_commands);
+		return CLI_OK;
+	}
+	return cli_dispatch("review", review_commands, argc, argv);
+}

@@ -1,0 +1,120 @@
+/*
+ * What the import files share: the table readers (CSV/TSV in import_csv.c,
+ * XLSX in import_xlsx.c) that push rows to a callback, and the helpers of
+ * import_util.c: a string set, statement and bulk-load wrappers over the
+ * backend ops, JSON and array literals, UTF-8 checks.
+ */
+#ifndef SRA_LIB_IMPORT_INT_H
+#define SRA_LIB_IMPORT_INT_H
+
+#include "common.h"
+#include "db_int.h"
+#include "sra/import.h"
+
+#include <stdio.h>
+
+/*
+ * One row of a table.  `line` is the file's line where the row starts
+ * (CSV/TSV) or the sheet's row number (XLSX); the header is usually line 1.
+ * Cells are NUL-terminated and borrowed for the call; a cell may also hold
+ * `lens[i]` bytes with NULs inside (CSV), which the caller must check.
+ * A non-zero return stops the reader and is returned by it.
+ */
+typedef int (*sra_import__row_fn)(void *payload, size_t line, size_t ncells,
+				  const char *const *cells, const size_t *lens);
+
+typedef struct sra_import__reader {
+	const char *path;		/* for messages */
+	sra_import_format format;	/* CSV, TSV or XLSX */
+	const char *sheet;		/* XLSX: NULL for the first worksheet */
+	sra_import__row_fn row;
+	void *payload;
+	/* progress: bytes of the stream read and its size (0 unknown) */
+	void (*bytes)(void *payload, uint64_t done, uint64_t total);
+} sra_import__reader;
+
+/* read a CSV/TSV file (import_csv.c) */
+int sra_import__read_csv(const sra_import__reader *r);
+/* read a worksheet of an XLSX file (import_xlsx.c) */
+int sra_import__read_xlsx(const sra_import__reader *r);
+/* either, by r->format */
+int sra_import__read_table(const sra_import__reader *r);
+
+/* ---- import_util.c ------------------------------------------------------ */
+
+/* A set of strings with a number each (the line a key was first seen on). */
+typedef struct sra_import__set {
+	char **keys;
+	size_t *vals;
+	size_t cap, n;
+} sra_import__set;
+
+/* 0 when added; else the existing key's value is put in *prev and 1 returned */
+int sra_import__set_add(sra_import__set *s, const char *key, size_t len, size_t val, size_t *prev);
+void sra_import__set_dispose(sra_import__set *s);
+
+/*
+ * One statement run many times: the backend's prepare/execute when it has
+ * them (version 2 ops), else query() each time.
+ */
+typedef struct sra_import__stmt {
+	sra_db *db;
+	sra_stmt *stmt;
+	char *sql;
+} sra_import__stmt;
+
+int sra_import__prepare(sra_import__stmt *s, sra_db *db, const char *sql);
+int sra_import__execute(sra_import__stmt *s, const sra_value *params, size_t nparams);
+void sra_import__finalize(sra_import__stmt *s);
+
+/* Bulk load into a table: the backend's copy ops, else a prepared INSERT. */
+typedef struct sra_import__copy {
+	sra_db *db;
+	int native;		/* copy ops in use */
+	int open;
+	size_t ncols;
+	sra_import__stmt ins;
+	sra_value *params;
+} sra_import__copy;
+
+int sra_import__copy_begin(sra_import__copy *c, sra_db *db, const char *table,
+			   const char *const *columns, size_t ncols);
+int sra_import__copy_row(sra_import__copy *c, const char *const *cells);
+/* ok = 0 aborts; always releases what copy_begin took */
+int sra_import__copy_end(sra_import__copy *c, int ok);
+
+/* whether the database speaks PostgreSQL's dialect */
+static inline int sra_import__pg(sra_db *db)
+{
+	return (sra_db__caps(db) & SRA_CAP_PG_DIALECT) != 0;
+}
+
+/* append s (len bytes) as a JSON string */
+void sra_import__json_string(sra_buf *b, const char *s, size_t len);
+/* append s as an element of a PostgreSQL array literal ("…" with \ escapes) */
+void sra_import__pg_array_elem(sra_buf *b, const char *s, size_t len);
+/* whether s[0..len) is valid UTF-8 without NUL bytes */
+int sra_import__utf8_ok(const char *s, size_t len);
+/* the span of s without leading and trailing white space */
+void sra_import__trim(const char **s, size_t *len);
+/* case-insensitive equality of s[0..len) and the C string w */
+int sra_import__eq(const char *s, size_t len, const char *w);
+/*
+ * If s is a whole number written with a decimal part of zeros ("2019.0",
+ * "-3.000"), the length without it, else len.
+ */
+size_t sra_import__whole_len(const char *s, size_t len);
+/* a UUID, lowercased into out; 0 or -1 */
+int sra_import__uuid_norm(char out[37], const char *s);
+/* the canonical label of searchdatabasesource_enum for s (any case), or NULL */
+const char *sra_import__source_db_label(const char *s, size_t len);
+/* seconds since some fixed point, for rates */
+double sra_import__now(void);
+
+/* 0 when the review (a normalised id) exists, else SRA_ENOTFOUND (import_records.c) */
+int sra_import__review_exists(sra_db *db, const char *review);
+
+/* error helpers: SRA_ERROR_IMPORT with SRA_EINVALID */
+#define sra_import__fail(...) sra_error_set(SRA_ERROR_IMPORT, SRA_EINVALID, __VA_ARGS__)
+
+#endif

@@ -1,0 +1,675 @@
+/*
+ * `sra import records`: bibliographic records with the human title/abstract
+ * decision, from CSV, TSV or XLSX, into search_results (benchmark.md,
+ * "Records with human decisions").
+ *
+ * The work, in one transaction; rows stream from the reader and each is
+ * checked and turned into the columns of search_results, then:
+ *   PostgreSQL: COPY into a temporary table, and one set-based upsert on
+ *      (review_id, source_db, source_id) that writes only new and changed
+ *      rows, counting them with RETURNING (xmax = 0);
+ *   SQLite: one prepared upsert per row, straight into search_results (a
+ *      staging table would write every byte twice), changes() after each;
+ *      inserted = the review's row count after minus before.
+ * Either way an unchanged row is compared, not rewritten, so its updated_at
+ * stays.
+ * By default the first invalid row stops the import and the rollback leaves
+ * the database as it was; with skip_invalid the row is listed and left out.
+ */
+#include "import_int.h"
+
+#include <stdarg.h>
+#include "util/uuid.h"
+
+enum {
+	F_SOURCE_ID, F_TITLE, F_ABSTRACT, F_DOI, F_JOURNAL, F_YEAR,
+	F_AUTHORS, F_KEYWORDS, F_HUMAN, F_SOURCE_DB, NFIELDS
+};
+
+/* field names (for --map) and the headers each accepts, in priority order */
+static const struct {
+	const char *field;
+	const char *alias;
+	const char *headers[6];
+} fields[NFIELDS] = {
+	[F_SOURCE_ID] = { "source_id", NULL, { "source_id", "key", "record_id", "id", "pmid", "pubmed_id" } },
+	[F_TITLE] = { "title", NULL, { "title" } },
+	[F_ABSTRACT] = { "abstract", NULL, { "abstract" } },
+	[F_DOI] = { "doi", NULL, { "doi" } },
+	[F_JOURNAL] = { "journal", NULL, { "journal" } },
+	[F_YEAR] = { "year", NULL, { "year", "publication_year" } },
+	[F_AUTHORS] = { "authors", NULL, { "authors" } },
+	[F_KEYWORDS] = { "keywords", NULL, { "keywords" } },
+	[F_HUMAN] = { "human_decision", "human", { "human_decision", "Included after T&A screen",
+		      "label_abstract_screening", "label_included", "included" } },
+	[F_SOURCE_DB] = { "source_db", NULL, { "source_db" } },
+};
+
+/* the staging table's columns, in COPY order */
+static const char *const stage_cols[] = {
+	"line", "id", "source_db", "source_id", "doi", "title", "abstract", "journal", "year",
+	"authors", "keywords", "raw_data", "source_metadata"
+};
+#define NSTAGE (sizeof(stage_cols) / sizeof(stage_cols[0]))
+
+typedef struct rec_ctx {
+	sra_db *db;
+	int pg;
+	const char *path;
+	const char *review;
+	const sra_import_options *opts;
+	sra_import_summary *sum;
+	const char *default_db;		/* --source-db label, or NULL */
+	double t0, last_report;
+	uint64_t bytes_done, bytes_total;
+
+	int have_header;
+	size_t ncols;			/* header width */
+	char **keys;			/* raw_data keys: the header, made unique */
+	long col[NFIELDS];		/* column of each field, -1 when absent */
+
+	int ended;			/* an empty source id ended the data */
+	uint64_t staged;
+	sra_import__set seen;		/* source_db \t source_id → line */
+	sra_import__copy copy;		/* PostgreSQL: COPY into the staging table */
+	sra_import__stmt upsert;	/* SQLite: one prepared upsert per row */
+	uint64_t changed;		/* SQLite: rows the upserts inserted or updated */
+	sra_buf raw, meta, authors, keywords, tmp, key;
+	char **norm;			/* per cell: normalised copy (whole numbers) */
+	size_t *nlen;
+	size_t ncap;
+	char *own[5];			/* copies of trimmed or shortened text cells */
+} rec_ctx;
+
+/* a problem with one row: an error (stop) or, with skip_invalid, a listed row */
+static int bad_row(rec_ctx *c, size_t line, const char *fmt, ...) SRA_PRINTF(3, 4);
+static int bad_row(rec_ctx *c, size_t line, const char *fmt, ...)
+{
+	sra_buf msg = SRA_BUF_INIT;
+	va_list ap;
+
+	sra_buf_printf(&msg, "%s:%zu: ", c->path, line);
+	va_start(ap, fmt);
+	sra_buf_vprintf(&msg, fmt, ap);
+	va_end(ap);
+	if (!c->opts->skip_invalid) {
+		int e = sra_import__fail("%s", sra_buf_cstr(&msg));
+		sra_buf_dispose(&msg);
+		return e;
+	}
+	c->sum->problems = sra__realloc(c->sum->problems, (size_t)(c->sum->invalid + 1) * sizeof(*c->sum->problems));
+	c->sum->problems[c->sum->invalid].line = line;
+	c->sum->problems[c->sum->invalid].message = sra_buf_detach(&msg);
+	c->sum->invalid++;
+	return 0;
+}
+
+static long find_header(const rec_ctx *c, size_t ncells, const char *const *cells, const size_t *lens,
+			const char *name)
+{
+	size_t i;
+
+	(void)c;
+	for (i = 0; i < ncells; i++) {
+		const char *s = cells[i];
+		size_t n = lens[i];
+		sra_import__trim(&s, &n);
+		if (sra_import__eq(s, n, name))
+			return (long)i;
+	}
+	return -1;
+}
+
+static int field_index(const char *name, size_t len)
+{
+	int f;
+
+	for (f = 0; f < NFIELDS; f++)
+		if (sra_import__eq(name, len, fields[f].field) ||
+		    (fields[f].alias && sra_import__eq(name, len, fields[f].alias)))
+			return f;
+	return -1;
+}
+
+static int on_header(rec_ctx *c, size_t line, size_t ncells, const char *const *cells, const size_t *lens)
+{
+	size_t i, j;
+	int f;
+
+	/* trailing empty header cells are not columns */
+	while (ncells && lens[ncells - 1] == 0)
+		ncells--;
+	c->ncols = ncells;
+	c->keys = sra__calloc(ncells ? ncells : 1, sizeof(*c->keys));
+	for (i = 0; i < ncells; i++) {
+		const char *s = cells[i];
+		size_t n = lens[i];
+		char *k;
+		int dup = 1;
+
+		if (!sra_import__utf8_ok(cells[i], lens[i]))
+			return sra_import__fail("%s:%zu: header of column %zu is not valid UTF-8", c->path, line, i + 1);
+		sra_import__trim(&s, &n);
+		k = n ? sra__strndup(s, n) : sra__sprintf("column_%zu", i + 1);
+		/* the same name twice: the later one gets _2, _3, … in raw_data */
+		for (j = 0; j < i; j++) {
+			if (strcmp(c->keys[j], k) == 0) {
+				char *k2 = sra__sprintf("%s_%d", k, ++dup);
+				free(k);
+				k = k2;
+				j = (size_t)-1;	/* check the new name again */
+			}
+		}
+		c->keys[i] = k;
+	}
+	for (f = 0; f < NFIELDS; f++) {
+		c->col[f] = -1;
+		for (j = 0; j < SRA_ARRAY_SIZE(fields[f].headers) && fields[f].headers[j] && c->col[f] < 0; j++)
+			c->col[f] = find_header(c, ncells, cells, lens, fields[f].headers[j]);
+	}
+	/* --human, then --map, override */
+	if (c->opts->human_column) {
+		c->col[F_HUMAN] = find_header(c, ncells, cells, lens, c->opts->human_column);
+		if (c->col[F_HUMAN] < 0)
+			return sra_import__fail("%s:%zu: --human: no column '%s' in the header", c->path, line,
+						c->opts->human_column);
+	}
+	for (i = 0; c->opts->map && c->opts->map[i]; i++) {
+		const char *m = c->opts->map[i], *eq = strchr(m, '=');
+		if (!eq || eq == m || !eq[1])
+			return sra_error_set(SRA_ERROR_INVALID, SRA_EINVALID,
+					     "--map '%s': expected FIELD=COLUMN", m);
+		if ((f = field_index(m, (size_t)(eq - m))) < 0)
+			return sra_error_set(SRA_ERROR_INVALID, SRA_EINVALID,
+					     "--map '%s': unknown field '%.*s' (source_id, title, abstract, doi, journal, year, authors, keywords, human_decision, source_db)",
+					     m, (int)(eq - m), m);
+		c->col[f] = find_header(c, ncells, cells, lens, eq + 1);
+		if (c->col[f] < 0)
+			return sra_import__fail("%s:%zu: --map %s: no column '%s' in the header", c->path, line,
+						m, eq + 1);
+	}
+	if (c->col[F_SOURCE_ID] < 0)
+		return sra_import__fail("%s:%zu: no source id column: the header needs one of source_id, key, record_id, id, pmid, pubmed_id (or --map source_id=COLUMN)",
+					c->path, line);
+	if (c->col[F_TITLE] < 0)
+		return sra_import__fail("%s:%zu: no title column: the header needs 'title' (or --map title=COLUMN)",
+					c->path, line);
+	c->sum->source_id_column = sra__strdup(c->keys[c->col[F_SOURCE_ID]]);
+	if (c->col[F_HUMAN] >= 0)
+		c->sum->human_column = sra__strdup(c->keys[c->col[F_HUMAN]]);
+	c->have_header = 1;
+	return 0;
+}
+
+/* the cell of a field, trimmed when `trim`; "" when absent */
+static void cell_of(rec_ctx *c, int f, int trim, const char **s, size_t *n, size_t ncells)
+{
+	long k = c->col[f];
+
+	if (k < 0 || (size_t)k >= ncells) {
+		*s = "";
+		*n = 0;
+		return;
+	}
+	*s = c->norm[k];
+	*n = c->nlen[k];
+	if (trim)
+		sra_import__trim(s, n);
+}
+
+/* 1 include, 0 exclude, -1 unknown, -2 not in the vocabulary */
+static int parse_decision(const char *s, size_t n)
+{
+	static const char *const yes[] = { "y", "yes", "true", "1", "include", "included" };
+	static const char *const no[] = { "n", "no", "false", "0", "exclude", "excluded" };
+	static const char *const unk[] = { "", "na", "unknown" };
+	size_t i;
+
+	for (i = 0; i < SRA_ARRAY_SIZE(yes); i++)
+		if (sra_import__eq(s, n, yes[i]))
+			return 1;
+	for (i = 0; i < SRA_ARRAY_SIZE(no); i++)
+		if (sra_import__eq(s, n, no[i]))
+			return 0;
+	for (i = 0; i < SRA_ARRAY_SIZE(unk); i++)
+		if (sra_import__eq(s, n, unk[i]))
+			return -1;
+	return -2;
+}
+
+/* split s on `;` (and ` and ` when `and`) into an array literal of the dialect */
+static void split_list(rec_ctx *c, sra_buf *out, const char *s, size_t n, int and)
+{
+	size_t i = 0, start = 0, count = 0;
+
+	sra_buf_clear(out);
+	sra_buf_putc(out, c->pg ? '{' : '[');
+	while (i <= n) {
+		size_t sep = 0;
+		if (i == n)
+			sep = 1;
+		else if (s[i] == ';')
+			sep = 1;
+		else if (and && n - i >= 5 && memcmp(s + i, " and ", 5) == 0)
+			sep = 5;
+		if (sep) {
+			const char *p = s + start;
+			size_t len = i - start;
+			sra_import__trim(&p, &len);
+			if (len) {
+				if (count++)
+					sra_buf_putc(out, ',');
+				if (c->pg)
+					sra_import__pg_array_elem(out, p, len);
+				else
+					sra_import__json_string(out, p, len);
+			}
+			i += sep;
+			start = i;
+			if (i > n)
+				break;
+			continue;
+		}
+		i++;
+	}
+	sra_buf_putc(out, c->pg ? '}' : ']');
+	if (!count)
+		sra_buf_clear(out);
+}
+
+static const char *cell_name(rec_ctx *c, int f)
+{
+	return c->keys[c->col[f]];
+}
+
+static void report(rec_ctx *c, int force)
+{
+	sra_import_progress p;
+	double now;
+
+	if (!c->opts->progress)
+		return;
+	now = sra_import__now();
+	if (!force && now - c->last_report < 0.25)
+		return;
+	c->last_report = now;
+	p.rows = c->staged;
+	p.bytes_done = c->bytes_done;
+	p.bytes_total = c->bytes_total;
+	p.elapsed_s = now - c->t0;
+	c->opts->progress(&p, c->opts->payload);
+}
+
+static void on_bytes(void *payload, uint64_t done, uint64_t total)
+{
+	rec_ctx *c = payload;
+
+	c->bytes_done = done;
+	c->bytes_total = total;
+	report(c, 0);
+}
+
+static int on_row(void *payload, size_t line, size_t ncells, const char *const *cells, const size_t *lens)
+{
+	rec_ctx *c = payload;
+	const char *stage[NSTAGE];
+	const char *s, *source_db = NULL;
+	size_t n, i, prev;
+	char id[37], linebuf[24];
+	int empty = 1, hd, error;
+
+	for (i = 0; i < ncells && empty; i++) {
+		s = cells[i];
+		n = lens[i];
+		sra_import__trim(&s, &n);
+		empty = n == 0;
+	}
+	if (empty)
+		return 0;		/* entirely empty rows are skipped */
+	if (!c->have_header)
+		return on_header(c, line, ncells, cells, lens);
+	if (c->ended) {
+		c->sum->ignored++;
+		return 0;
+	}
+
+	/* normalise every cell: whole numbers lose a decimal part of zeros */
+	if (ncells > c->ncap) {
+		c->ncap = ncells;
+		c->norm = sra__realloc(c->norm, ncells * sizeof(*c->norm));
+		c->nlen = sra__realloc(c->nlen, ncells * sizeof(*c->nlen));
+	}
+	for (i = 0; i < ncells; i++) {
+		c->norm[i] = (char *)cells[i];
+		c->nlen[i] = sra_import__whole_len(cells[i], lens[i]);
+		if (!sra_import__utf8_ok(cells[i], lens[i]))
+			return bad_row(c, line, "column '%s': not valid UTF-8 text",
+				       i < c->ncols ? c->keys[i] : "(beyond the header)");
+	}
+	for (i = c->ncols; i < ncells; i++)
+		if (lens[i])
+			return bad_row(c, line, "%zu cells, but the header has %zu columns (cell %zu: '%.60s')",
+				       ncells, c->ncols, i + 1, cells[i]);
+
+	/* the source id: an empty one ends the data */
+	cell_of(c, F_SOURCE_ID, 1, &s, &n, ncells);
+	if (!n) {
+		c->ended = 1;
+		c->sum->end_line = line;
+		c->sum->ignored++;
+		return 0;
+	}
+	sra_buf_clear(&c->key);
+	sra_buf_put(&c->key, s, n);
+	stage[3] = c->key.ptr;	/* kept for the duplicate check below */
+
+	/* source_db: column, else --source-db, else inferred */
+	{
+		const char *d;
+		size_t dn;
+		cell_of(c, F_SOURCE_DB, 1, &d, &dn, ncells);
+		if (dn) {
+			if (!(source_db = sra_import__source_db_label(d, dn)))
+				return bad_row(c, line, "column '%s': unknown source database '%.*s' (PubMed, Scopus, Embase, Other, benchmark_csv)",
+					       cell_name(c, F_SOURCE_DB), (int)dn, d);
+		} else if (c->default_db) {
+			source_db = c->default_db;
+		} else {
+			size_t k = 0;
+			while (k < n && s[k] >= '0' && s[k] <= '9')
+				k++;
+			source_db = (k == n || (n > 5 && sra_import__eq(s, 5, "pmid_"))) ? "PubMed" : "Other";
+		}
+	}
+
+	/* the human decision */
+	if (c->col[F_HUMAN] >= 0) {
+		const char *d;
+		size_t dn;
+		cell_of(c, F_HUMAN, 1, &d, &dn, ncells);
+		if ((hd = parse_decision(d, dn)) == -2)
+			return bad_row(c, line, "column '%s': unknown decision '%.*s' (expected Y/N, yes/no, true/false, 1/0, include(d)/exclude(d), or empty/NA/unknown)",
+				       cell_name(c, F_HUMAN), (int)dn, d);
+	} else {
+		hd = -1;
+	}
+
+	/* a source id twice in the file */
+	{
+		size_t klen = strlen(source_db);
+		sra_buf_clear(&c->tmp);
+		sra_buf_put(&c->tmp, source_db, klen);
+		sra_buf_putc(&c->tmp, '\t');
+		sra_buf_put(&c->tmp, s, n);
+		if (sra_import__set_add(&c->seen, c->tmp.ptr, c->tmp.size, line, &prev))
+			return bad_row(c, line, "column '%s': source id '%.*s' (%s) is already on line %zu",
+				       cell_name(c, F_SOURCE_ID), (int)n, s, source_db, prev);
+	}
+
+	/* raw_data: the whole row, header → cell */
+	sra_buf_clear(&c->raw);
+	sra_buf_putc(&c->raw, '{');
+	for (i = 0; i < c->ncols; i++) {
+		if (i)
+			sra_buf_putc(&c->raw, ',');
+		sra_import__json_string(&c->raw, c->keys[i], strlen(c->keys[i]));
+		sra_buf_putc(&c->raw, ':');
+		if (i < ncells)
+			sra_import__json_string(&c->raw, c->norm[i], c->nlen[i]);
+		else
+			sra_buf_put(&c->raw, "\"\"", 2);
+	}
+	sra_buf_putc(&c->raw, '}');
+
+	sra_buf_clear(&c->meta);
+	sra_buf_printf(&c->meta, "{\"benchmark_human_decision\":%s}",
+		       hd == 1 ? "true" : hd == 0 ? "false" : "null");
+
+	sra__uuid_v4(id);
+	snprintf(linebuf, sizeof(linebuf), "%zu", line);
+	stage[0] = linebuf;
+	stage[1] = id;
+	stage[2] = source_db;
+	/* text fields: NULL when empty, except the title (NOT NULL) */
+	{
+		static const int textf[] = { F_DOI, F_TITLE, F_ABSTRACT, F_JOURNAL, F_YEAR };
+		size_t k;
+		for (k = 0; k < 5; k++) {
+			const char *v;
+			size_t vn;
+			int trim = textf[k] == F_DOI || textf[k] == F_YEAR;
+			cell_of(c, textf[k], trim, &v, &vn, ncells);
+			free(c->own[k]);
+			c->own[k] = NULL;
+			if (!vn && textf[k] != F_TITLE) {
+				stage[4 + k] = NULL;
+				continue;
+			}
+			if (v[vn] == '\0') {
+				stage[4 + k] = v;
+			} else {
+				c->own[k] = sra__strndup(v, vn);
+				stage[4 + k] = c->own[k];
+			}
+		}
+	}
+	{
+		const char *v;
+		size_t vn;
+		cell_of(c, F_AUTHORS, 0, &v, &vn, ncells);
+		split_list(c, &c->authors, v, vn, 1);
+		stage[9] = c->authors.size ? c->authors.ptr : NULL;
+		cell_of(c, F_KEYWORDS, 0, &v, &vn, ncells);
+		split_list(c, &c->keywords, v, vn, 0);
+		stage[10] = c->keywords.size ? c->keywords.ptr : NULL;
+	}
+	stage[11] = c->raw.ptr;
+	stage[12] = c->meta.ptr;
+	if (c->pg) {
+		if ((error = sra_import__copy_row(&c->copy, stage)) < 0)
+			return error;
+	} else {
+		sra_value p[NSTAGE];
+		sra_rows *rows = NULL;
+
+		p[0] = SRA_VAL_TEXT(c->review);
+		for (i = 1; i < NSTAGE; i++)
+			p[i] = SRA_VAL_TEXT(stage[i]);
+		/* compare first: an unchanged row is not written, and changes() says 0 */
+		if ((error = sra_import__execute(&c->upsert, p, NSTAGE)) < 0 ||
+		    (error = sra_db__query(&rows, c->db, "SELECT changes()", NULL, 0)) < 0)
+			return error;
+		c->changed += strtoull(sra_rows_get(rows, 0, 0), NULL, 10);
+		sra_rows_free(rows);
+	}
+	c->staged++;
+	report(c, 0);
+	return 0;
+}
+
+/* ---- SQL ------------------------------------------------------------------ */
+
+#define PG_COLS "doi, title, abstract, journal, year, authors, keywords, raw_data, source_metadata"
+
+static const char pg_stage_sql[] =
+	"CREATE TEMP TABLE sra_import_stage (line bigint, id uuid, source_db text, source_id text, "
+	"doi text, title text, abstract text, journal text, year text, authors text[], keywords text[], "
+	"raw_data jsonb, source_metadata jsonb) ON COMMIT DROP";
+
+static const char pg_upsert_sql[] =
+	"WITH up AS (INSERT INTO search_results AS t (id, review_id, source_db, source_id, " PG_COLS ") "
+	"SELECT s.id, $1::uuid, s.source_db::searchdatabasesource_enum, s.source_id, s.doi, s.title, "
+	"s.abstract, s.journal, s.year, s.authors, s.keywords, s.raw_data, s.source_metadata "
+	"FROM sra_import_stage s ORDER BY s.line "
+	"ON CONFLICT (review_id, source_db, source_id) DO UPDATE SET doi = EXCLUDED.doi, "
+	"title = EXCLUDED.title, abstract = EXCLUDED.abstract, journal = EXCLUDED.journal, "
+	"year = EXCLUDED.year, authors = EXCLUDED.authors, keywords = EXCLUDED.keywords, "
+	"raw_data = EXCLUDED.raw_data, source_metadata = EXCLUDED.source_metadata "
+	"WHERE (t.doi, t.title, t.abstract, t.journal, t.year, t.authors, t.keywords, t.raw_data, t.source_metadata) "
+	"IS DISTINCT FROM (EXCLUDED.doi, EXCLUDED.title, EXCLUDED.abstract, EXCLUDED.journal, EXCLUDED.year, "
+	"EXCLUDED.authors, EXCLUDED.keywords, EXCLUDED.raw_data, EXCLUDED.source_metadata) "
+	"RETURNING (xmax = 0) AS inserted) "
+	"SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up";
+
+/* SQLite: $1 review, then the staging columns from id on */
+static const char sqlite_upsert_sql[] =
+	"INSERT INTO main.search_results (review_id, id, source_db, source_id, " PG_COLS ") "
+	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) "
+	"ON CONFLICT (review_id, source_db, source_id) DO UPDATE SET doi = excluded.doi, "
+	"title = excluded.title, abstract = excluded.abstract, journal = excluded.journal, "
+	"year = excluded.year, authors = excluded.authors, keywords = excluded.keywords, "
+	"raw_data = excluded.raw_data, source_metadata = excluded.source_metadata "
+	"WHERE NOT (search_results.doi IS excluded.doi AND search_results.title IS excluded.title "
+	"AND search_results.abstract IS excluded.abstract AND search_results.journal IS excluded.journal "
+	"AND search_results.year IS excluded.year AND search_results.authors IS excluded.authors "
+	"AND search_results.keywords IS excluded.keywords AND search_results.raw_data IS excluded.raw_data "
+	"AND search_results.source_metadata IS excluded.source_metadata)";
+
+static const char sqlite_count_sql[] = "SELECT count(*) FROM main.search_results WHERE review_id = $1";
+
+static uint64_t cell_u64(const sra_rows *rows, size_t col)
+{
+	const char *v = sra_rows_get(rows, 0, col);
+	return v ? strtoull(v, NULL, 10) : 0;
+}
+
+/* whether the review exists; SRA_ENOTFOUND otherwise */
+int sra_import__review_exists(sra_db *db, const char *review)
+{
+	sra_value p = SRA_VAL_TEXT(review);
+	sra_rows *rows = NULL;
+	int error;
+
+	if ((error = sra_db__query(&rows, db, sra_import__pg(db)
+				   ? "SELECT 1 FROM systematic_reviews WHERE id = $1::uuid"
+				   : "SELECT 1 FROM systematic_reviews WHERE id = $1", &p, 1)) < 0)
+		return error;
+	error = rows->nrows ? 0 : sra_error_set(SRA_ERROR_IMPORT, SRA_ENOTFOUND, "no review with id %s", review);
+	sra_rows_free(rows);
+	return error;
+}
+
+int sra_import_records(sra_import_summary *out, sra_db *db, const char *review_id,
+		       const char *path, const sra_import_options *opts)
+{
+	sra_import_options defaults = SRA_IMPORT_OPTIONS_INIT;
+	sra_import_summary sum = SRA_IMPORT_SUMMARY_INIT;
+	sra_import__reader rd;
+	rec_ctx c;
+	sra_rows *rows = NULL;
+	char review[37];
+	sra_value p;
+	uint64_t before = 0;
+	size_t i;
+	int error, in_txn = 0;
+
+	SRA_ASSERT_ARG(out && db && review_id && path);
+	if (!opts)
+		opts = &defaults;
+	memset(&c, 0, sizeof(c));
+	if (sra_import__uuid_norm(review, review_id) < 0)
+		return sra_error_set(SRA_ERROR_INVALID, SRA_EINVALID, "'%s' is not a review id (a UUID)", review_id);
+	c.db = db;
+	c.pg = sra_import__pg(db);
+	c.path = path;
+	c.review = review;
+	c.opts = opts;
+	c.sum = &sum;
+	c.t0 = c.last_report = sra_import__now();
+	if (opts->source_db && !(c.default_db = sra_import__source_db_label(opts->source_db, strlen(opts->source_db)))) {
+		error = sra_error_set(SRA_ERROR_INVALID, SRA_EINVALID,
+				      "--source-db '%s': expected PubMed, Scopus, Embase, Other or benchmark_csv",
+				      opts->source_db);
+		goto done;
+	}
+	sum.format = opts->format;
+	if (sum.format == SRA_IMPORT_AUTO && (error = sra_import_detect_format(&sum.format, path, 0)) < 0)
+		goto done;
+	if (sum.format == SRA_IMPORT_JSONL) {
+		error = sra_import__fail("%s: records come as CSV, TSV or XLSX, not JSON Lines", path);
+		goto done;
+	}
+
+	if ((error = db->be->ops->begin(db->be)) < 0)
+		goto done;
+	in_txn = 1;
+	if ((error = sra_import__review_exists(db, review)) < 0)
+		goto done;
+	p = SRA_VAL_TEXT(review);
+	if (c.pg) {
+		if ((error = sra_db__exec(db, pg_stage_sql)) < 0 ||
+		    (error = sra_import__copy_begin(&c.copy, db, "sra_import_stage", stage_cols, NSTAGE)) < 0)
+			goto done;
+	} else {
+		/* the rows go straight in: a staging table would write every byte twice */
+		if ((error = sra_db__exec(db, "PRAGMA cache_size = -65536")) < 0 ||
+		    (error = sra_db__query(&rows, db, sqlite_count_sql, &p, 1)) < 0 ||
+		    (error = sra_import__prepare(&c.upsert, db, sqlite_upsert_sql)) < 0)
+			goto done;
+		before = cell_u64(rows, 0);
+		sra_rows_free(rows);
+		rows = NULL;
+	}
+
+	memset(&rd, 0, sizeof(rd));
+	rd.path = path;
+	rd.format = sum.format;
+	rd.sheet = opts->sheet;
+	rd.row = on_row;
+	rd.payload = &c;
+	rd.bytes = on_bytes;
+	error = sra_import__read_table(&rd);
+	if (error == 0 && !c.have_header)
+		error = sra_import__fail("%s: no header row: the file has no rows", path);
+	if (error < 0) {
+		sra_import__copy_end(&c.copy, 0);
+		goto done;
+	}
+	if ((error = sra_import__copy_end(&c.copy, 1)) < 0)
+		goto done;
+	report(&c, 1);
+
+	if (c.pg) {
+		if ((error = sra_db__query(&rows, db, pg_upsert_sql, &p, 1)) < 0)
+			goto done;
+		sum.inserted = cell_u64(rows, 0);
+		sum.updated = cell_u64(rows, 1);
+	} else {
+		sra_import__finalize(&c.upsert);
+		if ((error = sra_db__query(&rows, db, sqlite_count_sql, &p, 1)) < 0)
+			goto done;
+		sum.inserted = cell_u64(rows, 0) - before;
+		sum.updated = c.changed - sum.inserted;
+	}
+	sum.unchanged = c.staged - sum.inserted - sum.updated;
+	if ((error = db->be->ops->commit(db->be)) < 0)
+		goto done;
+	in_txn = 0;
+	*out = sum;
+	memset(&sum, 0, sizeof(sum));
+done:
+	if (in_txn) {
+		sra_import__copy_end(&c.copy, 0);
+		db->be->ops->rollback(db->be);
+	}
+	sra_import__finalize(&c.upsert);
+	if (!c.pg)
+		sra_db__exec(db, "PRAGMA cache_size = -2000");	/* SQLite's default again */
+	sra_rows_free(rows);
+	sra_import_summary_dispose(&sum);
+	sra_import__set_dispose(&c.seen);
+	for (i = 0; c.keys && i < c.ncols; i++)
+		free(c.keys[i]);
+	free(c.keys);
+	free(c.norm);
+	free(c.nlen);
+	for (i = 0; i < SRA_ARRAY_SIZE(c.own); i++)
+		free(c.own[i]);
+	sra_buf_dispose(&c.raw);
+	sra_buf_dispose(&c.meta);
+	sra_buf_dispose(&c.authors);
+	sra_buf_dispose(&c.keywords);
+	sra_buf_dispose(&c.tmp);
+	sra_buf_dispose(&c.key);
+	return error;
+}

@@ -1,0 +1,386 @@
+/*
+ * Helpers of the imports (see import_int.h): a string set for duplicate
+ * keys, statement and bulk-load wrappers that use the backend's version-2
+ * ops when it has them, and the small text routines every reader needs.
+ */
+#include "import_int.h"
+
+#include <ctype.h>
+#include <strings.h>
+#include <time.h>
+
+/* ---- string set ----------------------------------------------------------- */
+
+static uint64_t hash(const char *s, size_t len)
+{
+	uint64_t h = 1469598103934665603ULL;	/* FNV-1a */
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static void set_grow(sra_import__set *s)
+{
+	size_t ncap = s->cap ? s->cap * 2 : 1024, i;
+	char **keys = sra__calloc(ncap, sizeof(*keys));
+	size_t *vals = sra__calloc(ncap, sizeof(*vals));
+
+	for (i = 0; i < s->cap; i++) {
+		size_t j;
+		if (!s->keys[i])
+			continue;
+		j = hash(s->keys[i], strlen(s->keys[i])) & (ncap - 1);
+		while (keys[j])
+			j = (j + 1) & (ncap - 1);
+		keys[j] = s->keys[i];
+		vals[j] = s->vals[i];
+	}
+	free(s->keys);
+	free(s->vals);
+	s->keys = keys;
+	s->vals = vals;
+	s->cap = ncap;
+}
+
+int sra_import__set_add(sra_import__set *s, const char *key, size_t len, size_t val, size_t *prev)
+{
+	size_t j;
+
+	if ((s->n + 1) * 2 > s->cap)
+		set_grow(s);
+	j = hash(key, len) & (s->cap - 1);
+	while (s->keys[j]) {
+		if (strlen(s->keys[j]) == len && memcmp(s->keys[j], key, len) == 0) {
+			if (prev)
+				*prev = s->vals[j];
+			return 1;
+		}
+		j = (j + 1) & (s->cap - 1);
+	}
+	s->keys[j] = sra__strndup(key, len);
+	s->vals[j] = val;
+	s->n++;
+	return 0;
+}
+
+void sra_import__set_dispose(sra_import__set *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->cap; i++)
+		free(s->keys[i]);
+	free(s->keys);
+	free(s->vals);
+	memset(s, 0, sizeof(*s));
+}
+
+/* ---- statements ------------------------------------------------------------ */
+
+static int has_v2(const sra_db *db)
+{
+	return db->be->ops->version >= 2;
+}
+
+int sra_import__prepare(sra_import__stmt *s, sra_db *db, const char *sql)
+{
+	memset(s, 0, sizeof(*s));
+	s->db = db;
+	if (has_v2(db) && db->be->ops->prepare && db->be->ops->execute && db->be->ops->finalize)
+		return db->be->ops->prepare(&s->stmt, db->be, sql);
+	s->sql = sra__strdup(sql);
+	return 0;
+}
+
+int sra_import__execute(sra_import__stmt *s, const sra_value *params, size_t nparams)
+{
+	if (s->stmt)
+		return s->db->be->ops->execute(s->stmt, params, nparams);
+	return sra_db__query(NULL, s->db, s->sql, params, nparams);
+}
+
+void sra_import__finalize(sra_import__stmt *s)
+{
+	if (s->stmt)
+		s->db->be->ops->finalize(s->stmt);
+	free(s->sql);
+	memset(s, 0, sizeof(*s));
+}
+
+int sra_import__copy_begin(sra_import__copy *c, sra_db *db, const char *table,
+			   const char *const *columns, size_t ncols)
+{
+	const sra_backend_ops *ops = db->be->ops;
+	sra_buf sql = SRA_BUF_INIT;
+	size_t i;
+	int error;
+
+	memset(c, 0, sizeof(*c));
+	c->db = db;
+	c->ncols = ncols;
+	if (has_v2(db) && ops->copy_begin && ops->copy_row && ops->copy_end) {
+		if ((error = ops->copy_begin(db->be, table, columns, ncols)) < 0)
+			return error;
+		c->native = 1;
+		c->open = 1;
+		return 0;
+	}
+	sra_buf_printf(&sql, "INSERT INTO %s (", table);
+	for (i = 0; i < ncols; i++)
+		sra_buf_printf(&sql, "%s%s", i ? ", " : "", columns[i]);
+	sra_buf_puts(&sql, ") VALUES (");
+	for (i = 0; i < ncols; i++)
+		sra_buf_printf(&sql, "%s$%zu", i ? ", " : "", i + 1);
+	sra_buf_puts(&sql, ")");
+	error = sra_import__prepare(&c->ins, db, sra_buf_cstr(&sql));
+	sra_buf_dispose(&sql);
+	if (error < 0) {
+		sra_import__finalize(&c->ins);
+		return error;
+	}
+	c->params = sra__calloc(ncols, sizeof(*c->params));
+	c->open = 1;
+	return 0;
+}
+
+int sra_import__copy_row(sra_import__copy *c, const char *const *cells)
+{
+	size_t i;
+
+	if (c->native)
+		return c->db->be->ops->copy_row(c->db->be, cells, c->ncols);
+	for (i = 0; i < c->ncols; i++)
+		c->params[i] = SRA_VAL_TEXT(cells[i]);
+	return sra_import__execute(&c->ins, c->params, c->ncols);
+}
+
+int sra_import__copy_end(sra_import__copy *c, int ok)
+{
+	int error = 0;
+
+	if (!c->open)
+		return 0;
+	if (c->native)
+		error = c->db->be->ops->copy_end(c->db->be, ok);
+	sra_import__finalize(&c->ins);
+	free(c->params);
+	c->params = NULL;
+	c->open = 0;
+	return error;
+}
+
+/* ---- text ------------------------------------------------------------------ */
+
+void sra_import__json_string(sra_buf *b, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, start = 0;
+
+	sra_buf_grow(b, len + 2);
+	sra_buf_putc(b, '"');
+	for (i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		char esc[7];
+
+		if (ch >= 0x20 && ch != '"' && ch != '\\')
+			continue;
+		sra_buf_put(b, s + start, i - start);
+		start = i + 1;
+		switch (ch) {
+		case '"': sra_buf_put(b, "\\\"", 2); break;
+		case '\\': sra_buf_put(b, "\\\\", 2); break;
+		case '\n': sra_buf_put(b, "\\n", 2); break;
+		case '\r': sra_buf_put(b, "\\r", 2); break;
+		case '\t': sra_buf_put(b, "\\t", 2); break;
+		case '\b': sra_buf_put(b, "\\b", 2); break;
+		case '\f': sra_buf_put(b, "\\f", 2); break;
+		default:
+			memcpy(esc, "\\u00", 4);
+			esc[4] = hex[ch >> 4];
+			esc[5] = hex[ch & 15];
+			sra_buf_put(b, esc, 6);
+		}
+	}
+	sra_buf_put(b, s + start, len - start);
+	sra_buf_putc(b, '"');
+}
+
+void sra_import__pg_array_elem(sra_buf *b, const char *s, size_t len)
+{
+	size_t i;
+
+	sra_buf_putc(b, '"');
+	for (i = 0; i < len; i++) {
+		if (s[i] == '"' || s[i] == '\\')
+			sra_buf_putc(b, '\\');
+		sra_buf_putc(b, s[i]);
+	}
+	sra_buf_putc(b, '"');
+}
+
+int sra_import__utf8_ok(const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str, *end = s + len;
+
+	while (s < end) {
+		unsigned char c = *s;
+		size_t n, k;
+		uint32_t cp;
+
+		if (c >= 0x01 && c < 0x80) {
+			s++;
+			continue;
+		}
+		if (c == 0)
+			return 0;
+		if (c >= 0xc2 && c <= 0xdf) {
+			n = 1;
+			cp = c & 0x1f;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			n = 2;
+			cp = c & 0x0f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			n = 3;
+			cp = c & 0x07;
+		} else {
+			return 0;
+		}
+		if ((size_t)(end - s) <= n)
+			return 0;
+		for (k = 1; k <= n; k++) {
+			if ((s[k] & 0xc0) != 0x80)
+				return 0;
+			cp = (cp << 6) | (s[k] & 0x3f);
+		}
+		/* overlong forms, surrogates, beyond U+10FFFF */
+		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		s += n + 1;
+	}
+	return 1;
+}
+
+void sra_import__trim(const char **s, size_t *len)
+{
+	while (*len && isspace((unsigned char)(*s)[0])) {
+		(*s)++;
+		(*len)--;
+	}
+	while (*len && isspace((unsigned char)(*s)[*len - 1]))
+		(*len)--;
+}
+
+int sra_import__eq(const char *s, size_t len, const char *w)
+{
+	return strlen(w) == len && strncasecmp(s, w, len) == 0;
+}
+
+size_t sra_import__whole_len(const char *s, size_t len)
+{
+	size_t i = 0, digits = 0, dot;
+
+	if (len && (s[0] == '-' || s[0] == '+'))
+		i++;
+	while (i < len && s[i] >= '0' && s[i] <= '9') {
+		i++;
+		digits++;
+	}
+	if (!digits || i >= len || s[i] != '.')
+		return len;
+	dot = i++;
+	if (i == len)
+		return len;	/* "12." is left alone */
+	while (i < len && s[i] == '0')
+		i++;
+	return i == len ? dot : len;
+}
+
+int sra_import__uuid_norm(char out[37], const char *s)
+{
+	size_t i;
+
+	if (!s || strlen(s) != 36)
+		return -1;
+	for (i = 0; i < 36; i++) {
+		char c = s[i];
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (c != '-')
+				return -1;
+		} else if (!isxdigit((unsigned char)c)) {
+			return -1;
+		}
+		out[i] = (char)tolower((unsigned char)c);
+	}
+	out[36] = '\0';
+	return 0;
+}
+
+const char *sra_import__source_db_label(const char *s, size_t len)
+{
+	static const char *const labels[] = { "PubMed", "Scopus", "Embase", "Other", "benchmark_csv" };
+	size_t i;
+
+	for (i = 0; i < SRA_ARRAY_SIZE(labels); i++)
+		if (sra_import__eq(s, len, labels[i]))
+			return labels[i];
+	return NULL;
+}
+
+double sra_import__now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ---- public bits ------------------------------------------------------------ */
+
+void sra_import_summary_dispose(sra_import_summary *s)
+{
+	uint64_t i;
+
+	if (!s)
+		return;
+	for (i = 0; s->problems && i < s->invalid; i++)
+		free(s->problems[i].message);
+	free(s->problems);
+	free(s->human_column);
+	free(s->source_id_column);
+	memset(s, 0, sizeof(*s));
+}
+
+const char *sra_import_format_name(sra_import_format f)
+{
+	switch (f) {
+	case SRA_IMPORT_CSV: return "csv";
+	case SRA_IMPORT_TSV: return "tsv";
+	case SRA_IMPORT_XLSX: return "xlsx";
+	case SRA_IMPORT_JSONL: return "jsonl";
+	default: return "auto";
+	}
+}
+
+static const char *decision_label(const char *d)
+{
+	if (d && strcmp(d, "include") == 0)
+		return "include";
+	if (d && strcmp(d, "exclude") == 0)
+		return "exclude";
+	return d ? "uncertain" : NULL;
+}
+
+const char *sra_import_final_decision(const char *cons, const char *comp, const char *res)
+{
+	cons = decision_label(cons);
+	comp = decision_label(comp);
+	if (res)
+		return decision_label(res);
+	if (cons && comp && cons == comp)
+		return cons;
+	return "uncertain";
+}
