@@ -4,12 +4,14 @@
 # scripts/pg-test-server.sh (PGHOST set).  Prints a Markdown table.
 set -euo pipefail
 SRA=$(realpath "${1:-build/sra}")
+BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
 PSQL=/usr/lib/postgresql/15/bin/psql   # /usr/bin/psql is a Perl wrapper (+45 ms)
 RUNS=${SRA_BENCH_RUNS:-30}
 W=$(mktemp -d -t sra-bench.XXXXXX)
 trap 'rm -rf "$W"' EXIT
 cd "$W"
 ROWS=()
+EXTRA_OUT=""
 
 # median NAME "CMD" -> seconds (hyperfine without a shell; CMD is split like shell words)
 median() {
@@ -61,8 +63,8 @@ row "base -> head (PostgreSQL)" "$t_sra" "psql -1 -f (same SQL)" "$t_psql" "<= 1
 revs=$("$SRA" db history | awk '{print $3}' | sed 's/,$//' | tac)
 : >"$W/stair_sra.sh"; : >"$W/stair_psql.sh"; prev=base
 for rev in $revs; do
-  "$SRA" db upgrade "$prev:$rev" --sql --url postgresql:// | grep -v -e '^BEGIN;$' -e '^COMMIT;$' >"$W/up_$rev.sql"
-  "$SRA" db downgrade "$rev:-1" --sql --url postgresql:// | grep -v -e '^BEGIN;$' -e '^COMMIT;$' >"$W/down_$rev.sql"
+  "$SRA" db upgrade "$prev:$rev" --sql -q --url postgresql:// | grep -v -e '^BEGIN;$' -e '^COMMIT;$' >"$W/up_$rev.sql"
+  "$SRA" db downgrade "$rev:-1" --sql -q --url postgresql:// | grep -v -e '^BEGIN;$' -e '^COMMIT;$' >"$W/down_$rev.sql"
   # the second time up, the version tables exist already
   grep -v -e '^CREATE TABLE alembic_version' -e '^CREATE TABLE sra_migration_log' "$W/up_$rev.sql" >"$W/again_$rev.sql"
   for f in up down again; do
@@ -75,8 +77,24 @@ t_sra=$(median_prep stair_sra "$reset_db" "bash $W/stair_sra.sh")
 t_psql=$(median_prep stair_psql "$reset_db" "bash $W/stair_psql.sh")
 row "stairway (PostgreSQL, 3 commands per revision)" "$t_sra" "same steps as psql runs" "$t_psql" "<= 1x" "r <= 1.0"
 
+# 5. check at head against base -> head, on each database (issue 3)
+reset_file="rm -f $W/up.db"
+t_up=$(median_prep up_sqlite "$reset_file" "$SRA db upgrade -q --url sqlite:///$W/up.db")
+row "sra db check at head (SQLite)" "$(median check_sqlite "$SRA db check -q --url sqlite:///$W/cur.db")" \
+  "upgrade base -> head (SQLite)" "$t_up" "<= 2x" "r <= 2.0"
+row "sra db check at head (PostgreSQL)" "$(median check_pg "$SRA db check -q --url '$(url bench_cur)'")" \
+  "upgrade base -> head (PostgreSQL)" "$(median_prep up_sra2 "$reset_db" "$SRA db upgrade -q --url '$(url bench_up)'")" "<= 2x" "r <= 2.0"
+
+# 6. later issues' own benchmarks, when present
+for extra in bench_import.sh bench_benchmark.sh; do
+  if [ -x "$BENCH_DIR/$extra" ]; then
+    EXTRA_OUT+=$'\n'"$("$BENCH_DIR/$extra" "$SRA")"
+  fi
+done
+
 echo "Measured $(date -u +%Y-%m-%d) on $(nproc) cores, hyperfine medians of $RUNS runs."
 echo
 echo "| what | sra ms | baseline | baseline ms | ratio | diff ms | target | met |"
 echo "|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${ROWS[@]}"
+printf '%s\n' "${EXTRA_OUT:-}"

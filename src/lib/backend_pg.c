@@ -982,7 +982,7 @@ static void pg_close(sra_backend *be)
 const sra_backend_ops sra_backend_postgresql = {
 	.version = SRA_BACKEND_OPS_VERSION,
 	.name = "postgresql",
-	.caps = SRA_CAP_PG_DIALECT | SRA_CAP_NATIVE_ENUM | SRA_CAP_TXN_DDL |
+	.caps = SRA_CAP_PG_DIALECT | SRA_CAP_NATIVE_ENUM | SRA_CAP_TXN_DDL | SRA_CAP_BATCH |
 		SRA_CAP_ADVISORY | SRA_CAP_SCHEMAS,
 	.open = pg_open,
 	.close = pg_close,

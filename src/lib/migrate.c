@@ -680,6 +680,62 @@ static double now_ms(void)
 }
 
 /*
+ * Run a revision's statements; on failure *failed is the index of the one
+ * that failed.  Where every call is a round trip (SRA_CAP_BATCH) the
+ * statements of a transactional revision go to the server in one message,
+ * which is what makes a migration as fast as `psql -1 -f`.  The server does
+ * not say which statement of a batch failed, so then the transaction is
+ * rolled back and the statements run again one by one in a fresh one, under
+ * the lock, until one fails; that one is rolled back too.  Failure is the
+ * rare path; the common one pays one round trip per revision.
+ */
+static int run_statements(size_t *failed, runner *r, const sra_revision *rev, const sra_stmtv *stmts)
+{
+	sra_backend *be = r->db ? r->db->be : NULL;
+	sra_buf all = SRA_BUF_INIT;
+	char *saved;
+	size_t i;
+	int error = 0;
+
+	*failed = stmts->n;
+	if (!be || !(r->ops->caps & SRA_CAP_BATCH) || !rev->transactional || stmts->n < 2) {
+		for (i = 0; i < stmts->n; i++)
+			if ((error = emit(r, stmts->v[i].sql, NULL, 0)) < 0) {
+				*failed = i;
+				return error;
+			}
+		return 0;
+	}
+	flush_begin(r);
+	for (i = 0; i < stmts->n; i++) {
+		emit_text(r, stmts->v[i].sql);
+		sra_buf_printf(&all, "%s;\n", stmts->v[i].sql);
+	}
+	error = sra_db__exec(r->db, sra_buf_cstr(&all));
+	sra_buf_dispose(&all);
+	if (error == 0)
+		return 0;
+
+	/* find the statement: again, one by one, in a transaction rolled back after */
+	saved = sra__strdup(sra_error_last() ? sra_error_last()->message : "");
+	be->ops->rollback(be);
+	if (be->ops->begin(be) == 0 &&
+	    be->ops->xact_lock(be, SRA_MIGRATE_LOCK_KEY, r->opts->lock_timeout_ms) == 0 &&
+	    be->ops->set_ddl_lock_timeout(be, r->opts->ddl_lock_timeout_ms) == 0) {
+		for (i = 0; i < stmts->n; i++)
+			if (sra_db__exec(r->db, stmts->v[i].sql) < 0) {
+				*failed = i;
+				break;
+			}
+	}
+	be->ops->rollback(be);
+	if (*failed == stmts->n)	/* not found again: keep what the batch said */
+		sra_error_set(SRA_ERROR_DB, error, "%s", saved);
+	free(saved);
+	return error;
+}
+
+/*
  * Run one step inside the current transaction: the revision's statements,
  * the version-table change and the log row.  `cur` becomes the new state.
  */
@@ -714,15 +770,13 @@ static int run_step(runner *r, revset *cur, const sra_revision *rev, int upgrade
 	emit_comment(r, "Running %s %s -> %s, %s", upgrade ? "upgrade" : "downgrade",
 		     *from ? from : "base", *to ? to : "base", rev->message);
 
-	for (i = 0; i < stmts.n; i++) {
-		if ((error = emit(r, stmts.v[i].sql, NULL, 0)) < 0) {
-			char *l = heads_label(cur, r->chain);
-			sra_error_prefix("%s of %s failed at %s:%d; the database stays at %s",
-					 upgrade ? "upgrade" : "downgrade", rev->id, rev->path, stmts.v[i].line,
-					 *l ? l : "base");
-			free(l);
-			goto done;
-		}
+	if ((error = run_statements(&i, r, rev, &stmts)) < 0) {
+		char *l = heads_label(cur, r->chain);
+		sra_error_prefix("%s of %s failed at %s:%d; the database stays at %s",
+				 upgrade ? "upgrade" : "downgrade", rev->id, rev->path,
+				 i < stmts.n ? stmts.v[i].line : 0, *l ? l : "base");
+		free(l);
+		goto done;
 	}
 	if (!rev->transactional) {
 		/*
@@ -828,8 +882,13 @@ static int ensure_version_tables(runner *r)
 {
 	sra_strv ddl = SRA_STRV_INIT;
 	size_t i;
-	int error;
+	int have_version, have_log, error;
 
+	/* the common case, both there, needs no transaction and no lock */
+	if ((error = sra_version__probe(&have_version, &have_log, r->db)) < 0)
+		return error;
+	if (have_version && have_log)
+		return 0;
 	if ((error = run_begin(r)) < 0)
 		return error;
 	if ((error = r->db->be->ops->xact_lock(r->db->be, SRA_MIGRATE_LOCK_KEY, r->opts->lock_timeout_ms)) < 0)
@@ -979,6 +1038,12 @@ static int run_online(sra_db *db, const sra_chain *chain, const char *target, in
 		free(to);
 		if (error < 0)
 			goto fail;
+		/*
+		 * Committed under the lock, so `state` was the database's state a
+		 * moment ago: when it is the goal, stop without another look.
+		 */
+		if (!in_txn && !next_step(chain, &state, &goal, upgrade))
+			goto done;
 	}
 	/* nothing (more) to do: close the transaction we opened to look */
 	error = run_commit(&r);

@@ -67,6 +67,35 @@ int sra_version__table_exists(int *exists, sra_db *db, const char *table)
 	return 0;
 }
 
+int sra_version__probe(int *have_version, int *have_log, sra_db *db)
+{
+	sra_rows *rows = NULL;
+	const char *v, *l;
+	int error;
+
+	/* one round trip for both; a catalog scan for the reason given above */
+	if (sra_db__caps(db) & SRA_CAP_SCHEMAS)
+		error = sra_db__query(&rows, db,
+			"SELECT coalesce(bool_or(c.relname = 'alembic_version'), false), "
+			"coalesce(bool_or(c.relname = 'sra_migration_log'), false) "
+			"FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+			"WHERE c.relname IN ('alembic_version', 'sra_migration_log') AND c.relkind = 'r' "
+			"AND n.nspname = current_schema()", NULL, 0);
+	else
+		error = sra_db__query(&rows, db,
+			"SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'), "
+			"EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sra_migration_log')",
+			NULL, 0);
+	if (error < 0)
+		return error;
+	v = sra_rows_get(rows, 0, 0);
+	l = sra_rows_get(rows, 0, 1);
+	*have_version = v && (*v == 't' || *v == '1');
+	*have_log = l && (*l == 't' || *l == '1');
+	sra_rows_free(rows);
+	return 0;
+}
+
 int sra_version__read(sra_strv *out, sra_db *db, int known_to_exist)
 {
 	sra_rows *rows = NULL;
@@ -94,15 +123,13 @@ void sra_version__create_ddl(sra_strv *out, const sra_backend_ops *ops)
 
 int sra_version__missing_ddl(sra_strv *out, sra_db *db)
 {
-	int exists, error;
+	int have_version, have_log, error;
 
-	if ((error = sra_version__table_exists(&exists, db, "alembic_version")) < 0)
+	if ((error = sra_version__probe(&have_version, &have_log, db)) < 0)
 		return error;
-	if (!exists)
+	if (!have_version)
 		sra_strv_push(out, VERSION_TABLE_DDL);
-	if ((error = sra_version__table_exists(&exists, db, "sra_migration_log")) < 0)
-		return error;
-	if (!exists)
+	if (!have_log)
 		sra_strv_push(out, log_ddl(db->be->ops));
 	return 0;
 }

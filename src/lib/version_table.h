@@ -21,6 +21,9 @@ void sra_version__create_ddl(sra_strv *out, const sra_backend_ops *ops);
 /* the CREATE TABLE statements for whichever of the two tables is missing */
 int sra_version__missing_ddl(sra_strv *out, sra_db *db);
 
+/* do alembic_version and sra_migration_log exist?  One round trip. */
+int sra_version__probe(int *have_version, int *have_log, sra_db *db);
+
 /* does `table` exist (in the search path on PostgreSQL)? */
 int sra_version__table_exists(int *exists, sra_db *db, const char *table);
 

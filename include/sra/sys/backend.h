@@ -36,6 +36,12 @@
  * `PRAGMA foreign_key_check` (SQLite's documented ALTER procedure).
  */
 #define SRA_CAP_FK_PRAGMA    (1u << 5)
+/*
+ * Every call is a round trip to a server: the engine sends a revision's
+ * statements to exec() in one message (several statements separated by
+ * ';', run all-or-nothing) rather than one call each.
+ */
+#define SRA_CAP_BATCH        (1u << 6)
 
 /** A parameter value.  Strings are borrowed for the duration of the call. */
 typedef enum {
@@ -109,7 +115,10 @@ typedef struct sra_backend_ops {
 	int (*open)(sra_backend **out, const char *target, const struct sra_open_options *opts);
 	void (*close)(sra_backend *be);
 
-	/* run one statement without parameters and discard any result */
+	/*
+	 * Run one statement without parameters and discard any result; with
+	 * SRA_CAP_BATCH, several statements separated by ';' in one call.
+	 */
 	int (*exec)(sra_backend *be, const char *sql);
 
 	/*
