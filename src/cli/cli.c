@@ -27,28 +27,35 @@ int cli_error_lib(int error)
 	}
 }
 
+/* "sra: <formatted>\n" on stderr; returns `code` */
+static int report(int code, const char *fmt, va_list ap)
+{
+	fputs("sra: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	return code;
+}
+
 int cli_usage_error(const char *fmt, ...)
 {
 	va_list ap;
+	int code;
 
-	fputs("sra: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	code = report(CLI_USAGE, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
-	return CLI_USAGE;
+	return code;
 }
 
 int cli_fail(const char *fmt, ...)
 {
 	va_list ap;
+	int code;
 
-	fputs("sra: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	code = report(CLI_FAIL, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
-	return CLI_FAIL;
+	return code;
 }
 
 void cli_print_commands(const char *group, const cli_command *cmds)
