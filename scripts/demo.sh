@@ -1,22 +1,16 @@
 #!/usr/bin/env bash
 # `make demo`: sra on the embedded SQLite default, in a scratch directory
-# (so the demo never touches a sra.db of yours).
+# (so the demo never touches a sra.db of yours): the schema, then a
+# synthetic review screened by two simulated reviewers and a resolver,
+# benchmarked against its human labels.
 set -euo pipefail
 SRA=$(realpath "${1:-build/sra}")
 DIR=${SRA_DEMO_DIR:-$(mktemp -d -t sra-demo.XXXXXX)}
 cd "$DIR"
+say() { printf '\n$ %s\n' "$*"; }
 echo "== in $DIR, with the default database sqlite:///sra.db"
-echo "\$ sra db upgrade"
-"$SRA" db upgrade
-echo
-echo "\$ sra db current"
-"$SRA" db current
-echo
-echo "\$ sra db history"
-"$SRA" db history
-echo
-echo "\$ sra db inspect benchmark_runs"
-"$SRA" db inspect benchmark_runs
-echo
-echo "\$ sra metrics --tp 40 --fp 60 --fn 10 --tn 890"
-"$SRA" metrics --tp 40 --fp 60 --fn 10 --tn 890
+say sra db upgrade;                    "$SRA" db upgrade
+say sra db current;                    "$SRA" db current
+say sra db inspect benchmark_runs;     "$SRA" db inspect benchmark_runs
+say sra db check;                      "$SRA" db check
+say sra demo --records 500 --seed 7;   "$SRA" demo --records 500 --seed 7

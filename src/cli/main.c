@@ -3,6 +3,7 @@
  * first word (curl's tool_main.c).
  */
 #include "cli.h"
+#include "cmd_benchmark.h"
 #include "cmd_import.h"
 
 #include <stdio.h>
@@ -15,7 +16,9 @@ static const cli_command commands[] = {
 	{ "db",      cmd_db,      "Migrate and inspect the database (upgrade, downgrade, current, ...)" },
 	{ "review",  cmd_review,  "Create, import, list and show review protocols" },
 	{ "import",  cmd_import,  "Import records with human decisions, or AI decisions" },
+	{ "benchmark", cmd_benchmark, "Run, show, export and compare benchmark runs" },
 	{ "metrics", cmd_metrics, "Accuracy and agreement statistics of a 2x2 table" },
+	{ "demo",    cmd_demo,    "A synthetic review, benchmarked and shown" },
 	{ "version", cmd_version, "Print the version" },
 	{ "help",    cmd_help,    "Print this help" },
 	{ NULL, NULL, NULL }

@@ -1,0 +1,446 @@
+/*
+ * `sra benchmark run | list | show | items | export | compare | delete`
+ * (benchmark.md, "Runs and what comes out").  Each command parses its
+ * options, calls libsra and prints; the work is in the library.
+ *
+ * Exit codes: 0 ok, 1 failure (no such run or review, a database error),
+ * 2 usage (bad options, an ambiguous run id).
+ */
+#include "cli.h"
+#include "cmd_benchmark.h"
+
+#include <sra/benchmark.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* the options of every benchmark command (not all use all of them) */
+typedef struct bm_opts {
+	const char *url, *review, *notes, *config, *uncertain, *threshold;
+	const char *classification, *what, *format, *output;
+	int json, quiet;
+	char **args;	/* positional arguments (into argv, permuted by getopt) */
+	int nargs;
+} bm_opts;
+
+enum { OPT_REVIEW = 256, OPT_NOTES, OPT_CONFIG, OPT_UNCERTAIN, OPT_THRESHOLD,
+       OPT_CLASSIFICATION, OPT_WHAT, OPT_FORMAT, OPT_JSON };
+
+static const struct option long_options[] = {
+	{ "url",            required_argument, NULL, 'u' },
+	{ "review",         required_argument, NULL, OPT_REVIEW },
+	{ "notes",          required_argument, NULL, OPT_NOTES },
+	{ "config",         required_argument, NULL, OPT_CONFIG },
+	{ "uncertain",      required_argument, NULL, OPT_UNCERTAIN },
+	{ "threshold",      required_argument, NULL, OPT_THRESHOLD },
+	{ "classification", required_argument, NULL, OPT_CLASSIFICATION },
+	{ "what",           required_argument, NULL, OPT_WHAT },
+	{ "format",         required_argument, NULL, OPT_FORMAT },
+	{ "output",         required_argument, NULL, 'o' },
+	{ "json",           no_argument,       NULL, OPT_JSON },
+	{ "quiet",          no_argument,       NULL, 'q' },
+	{ "help",           no_argument,       NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* -1: help printed (exit 0); 0: go on; else an exit code */
+static int parse_opts(bm_opts *o, int argc, char **argv, const char *help)
+{
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	optind = 0;	/* glibc: full re-initialisation */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "u:o:qh", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'u': o->url = optarg; break;
+		case OPT_REVIEW: o->review = optarg; break;
+		case OPT_NOTES: o->notes = optarg; break;
+		case OPT_CONFIG: o->config = optarg; break;
+		case OPT_UNCERTAIN: o->uncertain = optarg; break;
+		case OPT_THRESHOLD: o->threshold = optarg; break;
+		case OPT_CLASSIFICATION: o->classification = optarg; break;
+		case OPT_WHAT: o->what = optarg; break;
+		case OPT_FORMAT: o->format = optarg; break;
+		case 'o': o->output = optarg; break;
+		case OPT_JSON: o->json = 1; break;
+		case 'q': o->quiet = 1; break;
+		case 'h':
+			fputs(help, stdout);
+			return -1;
+		default:
+			if (optopt && optopt < 256)
+				return cli_usage_error("%s: unknown option or missing value '-%c' (see --help)",
+						       argv[0], optopt);
+			return cli_usage_error("%s: unknown option or missing value '%s' (see --help)",
+					       argv[0], argv[optind - 1]);
+		}
+	}
+	o->args = argv + optind;
+	o->nargs = argc - optind;
+	return 0;
+}
+
+/* exactly `n` positional arguments */
+static int want_args(const bm_opts *o, int n, const char *cmd, const char *what)
+{
+	if (o->nargs != n)
+		return cli_usage_error("benchmark %s: expected %s (see --help)", cmd, what);
+	return 0;
+}
+
+static int write_stdout(void *payload, const char *data, size_t len)
+{
+	(void)payload;
+	if (fwrite(data, 1, len, stdout) != len)
+		return -1;
+	return 0;
+}
+
+static int print_and_free(char *text)
+{
+	fputs(text, stdout);
+	if (text[0] && text[strlen(text) - 1] != '\n')
+		fputc('\n', stdout);
+	free(text);
+	return fflush(stdout) == 0 ? CLI_OK : cli_fail("cannot write the output: %s", strerror(errno));
+}
+
+/* ---- run ------------------------------------------------------------------ */
+
+static const char run_help[] =
+	"usage: sra benchmark run --review ID [--notes TEXT] [--config JSON]\n"
+	"                         [--uncertain include|exclude|error] [--threshold X]\n"
+	"                         [--url URL] [-q]\n"
+	"\n"
+	"Score the AI screening of a review against its human decisions: one item\n"
+	"per record, the final decision by the rule (resolver when the reviewers\n"
+	"disagree, both are uncertain or a confidence is below the threshold),\n"
+	"classification, counts and every metric, stored in one transaction.\n"
+	"Prints the new run's id on stdout.\n"
+	"\n"
+	"  --review ID        the review (required)\n"
+	"  --notes TEXT       run_notes\n"
+	"  --config JSON      a JSON object kept in config_details\n"
+	"  --uncertain P      uncertain final decisions count as include (default),\n"
+	"                     exclude, or error (always wrong)\n"
+	"  --threshold X      confidence below X needs the resolver (default 0.7)\n"
+	"  -q, --quiet        print only the id (no summary on stderr)\n";
+
+typedef struct {
+	struct timespec t0;
+	int shown;
+} progress_state;
+
+static int show_progress(void *payload, int64_t done, int64_t total)
+{
+	progress_state *p = payload;
+	struct timespec t1;
+	double secs, rate;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	secs = (double)(t1.tv_sec - p->t0.tv_sec) + (double)(t1.tv_nsec - p->t0.tv_nsec) / 1e9;
+	rate = secs > 0 ? (double)done / secs : 0;
+	fprintf(stderr, "\rbenchmark: %lld of %lld records (%3.0f%%), %.0f records/s, ETA %.0f s   ",
+		(long long)done, (long long)total, total ? 100.0 * (double)done / (double)total : 100.0,
+		rate, rate > 0 ? (double)(total - done) / rate : 0.0);
+	p->shown = 1;
+	return 0;
+}
+
+static int bm_run(int argc, char **argv)
+{
+	sra_benchmark_options bo = SRA_BENCHMARK_OPTIONS_INIT;
+	progress_state ps = { { 0, 0 }, 0 };
+	bm_opts o;
+	sra_db *db = NULL;
+	char *run = NULL, *json = NULL;
+	int rc;
+
+	if ((rc = parse_opts(&o, argc, argv, run_help)) != 0)
+		return rc < 0 ? CLI_OK : rc;
+	if ((rc = want_args(&o, 0, "run", "no arguments")) != 0)
+		return rc;
+	if (!o.review)
+		return cli_usage_error("benchmark run: --review ID is required");
+	if (o.uncertain && sra_uncertain_policy_parse(&bo.uncertain, o.uncertain) < 0)
+		return cli_error_lib(SRA_EINVALID);
+	if (o.threshold) {
+		char *end;
+
+		errno = 0;
+		bo.threshold = strtod(o.threshold, &end);
+		if (!*o.threshold || *end || errno || !(bo.threshold >= 0 && bo.threshold <= 1))
+			return cli_usage_error("benchmark run: --threshold must be a number from 0 to 1, not '%s'",
+					       o.threshold);
+	}
+	bo.review_id = o.review;
+	bo.notes = o.notes;
+	bo.config_json = o.config;
+	if (isatty(STDERR_FILENO) && !o.quiet) {
+		clock_gettime(CLOCK_MONOTONIC, &ps.t0);
+		bo.progress = show_progress;
+		bo.progress_payload = &ps;
+	}
+	if ((rc = cli_open_db(&db, o.url)) != CLI_OK)
+		return rc;
+	rc = sra_benchmark_run(&run, db, &bo);
+	if (ps.shown)
+		fputc('\n', stderr);
+	if (rc < 0) {
+		rc = cli_error_lib(rc);
+		goto done;
+	}
+	printf("%s\n", run);
+	fflush(stdout);
+	if (!o.quiet && sra_benchmark_show(&json, db, run, SRA_BENCHMARK_JSON, 0) == 0) {
+		/* one line for people: the table, and where the report is */
+		json_t *j = json_loads(json, 0, NULL), *c = json_object_get(j, "counts");
+
+		if (json_is_object(c))
+			fprintf(stderr, "sra: run %.8s completed: TP %lld, FP %lld, FN %lld, TN %lld "
+				"('sra benchmark show %.8s' for the report)\n", run,
+				(long long)json_integer_value(json_object_get(c, "tp")),
+				(long long)json_integer_value(json_object_get(c, "fp")),
+				(long long)json_integer_value(json_object_get(c, "fn")),
+				(long long)json_integer_value(json_object_get(c, "tn")), run);
+		json_decref(j);
+	}
+	rc = CLI_OK;
+done:
+	free(json);
+	free(run);
+	sra_db_free(db);
+	return rc;
+}
+
+/* ---- list, show, items, export, compare, delete -------------------------- */
+
+static const char list_help[] =
+	"usage: sra benchmark list [--review ID] [--json] [--url URL]\n"
+	"\n"
+	"The benchmark runs, newest first: id prefix, start, status, items,\n"
+	"sensitivity, specificity, uncertain policy and notes.\n";
+
+static int bm_list(int argc, char **argv)
+{
+	bm_opts o;
+	sra_db *db = NULL;
+	char *text = NULL;
+	int rc;
+
+	if ((rc = parse_opts(&o, argc, argv, list_help)) != 0)
+		return rc < 0 ? CLI_OK : rc;
+	if ((rc = want_args(&o, 0, "list", "no arguments")) != 0)
+		return rc;
+	if ((rc = cli_open_db(&db, o.url)) != CLI_OK)
+		return rc;
+	rc = sra_benchmark_list(&text, db, o.review, o.json ? SRA_BENCHMARK_JSON : SRA_BENCHMARK_TEXT);
+	rc = rc < 0 ? cli_error_lib(rc) : print_and_free(text);
+	sra_db_free(db);
+	return rc;
+}
+
+static const char show_help[] =
+	"usage: sra benchmark show RUN [--json] [--url URL]\n"
+	"\n"
+	"The report of a run (RUN: its id or a unique prefix): the confusion\n"
+	"matrix, every metric with its 95% confidence interval, each reviewer,\n"
+	"their agreement and the uncertain-policy analysis.  --json prints the run\n"
+	"with config_details and metrics_detail.\n";
+
+static int bm_show(int argc, char **argv)
+{
+	bm_opts o;
+	sra_db *db = NULL;
+	char *text = NULL;
+	int rc;
+
+	if ((rc = parse_opts(&o, argc, argv, show_help)) != 0)
+		return rc < 0 ? CLI_OK : rc;
+	if ((rc = want_args(&o, 1, "show", "one run id")) != 0)
+		return rc;
+	if ((rc = cli_open_db(&db, o.url)) != CLI_OK)
+		return rc;
+	rc = sra_benchmark_show(&text, db, o.args[0], o.json ? SRA_BENCHMARK_JSON : SRA_BENCHMARK_TEXT, 0);
+	rc = rc < 0 ? cli_error_lib(rc) : print_and_free(text);
+	sra_db_free(db);
+	return rc;
+}
+
+static const char items_help[] =
+	"usage: sra benchmark items RUN [--classification LIST] [--json] [--url URL]\n"
+	"\n"
+	"The items of a run, by source id.  --classification FP,FN keeps those\n"
+	"classes (TP, FP, FN, TN, UNKNOWN).  The table shortens titles; --json and\n"
+	"'sra benchmark export' give them whole.\n";
+
+static int bm_items(int argc, char **argv)
+{
+	bm_opts o;
+	sra_db *db = NULL;
+	unsigned int classes = 0;
+	int rc;
+
+	if ((rc = parse_opts(&o, argc, argv, items_help)) != 0)
+		return rc < 0 ? CLI_OK : rc;
+	if ((rc = want_args(&o, 1, "items", "one run id")) != 0)
+		return rc;
+	if (o.classification && (rc = sra_benchmark_parse_classes(&classes, o.classification)) < 0)
+		return cli_error_lib(rc);
+	if ((rc = cli_open_db(&db, o.url)) != CLI_OK)
+		return rc;
+	rc = sra_benchmark_items(db, o.args[0], classes, o.json ? SRA_BENCHMARK_JSON : SRA_BENCHMARK_TEXT,
+				 write_stdout, NULL);
+	if (rc < 0)
+		rc = cli_error_lib(rc);
+	else if (fflush(stdout) != 0)
+		rc = cli_fail("cannot write the output: %s", strerror(errno));
+	sra_db_free(db);
+	return rc;
+}
+
+static const char export_help[] =
+	"usage: sra benchmark export RUN --what items|summary [--format csv|json]\n"
+	"                            [-o FILE] [--url URL]\n"
+	"\n"
+	"Export a run, full text, to stdout or (atomically) to FILE.  Items CSV:\n"
+	"search_result_source_id, title, human_decision, conservative_decision,\n"
+	"conservative_confidence, comprehensive_decision, comprehensive_confidence,\n"
+	"resolver_decision, resolver_confidence, final_decision, classification.\n"
+	"Summary CSV: metric, value, ci_low, ci_high.  The format defaults to csv.\n";
+
+static int bm_export(int argc, char **argv)
+{
+	bm_opts o;
+	sra_db *db = NULL;
+	sra_export_what what;
+	sra_benchmark_format fmt = SRA_BENCHMARK_CSV;
+	int rc;
+
+	if ((rc = parse_opts(&o, argc, argv, export_help)) != 0)
+		return rc < 0 ? CLI_OK : rc;
+	if ((rc = want_args(&o, 1, "export", "one run id")) != 0)
+		return rc;
+	if (!o.what)
+		return cli_usage_error("benchmark export: --what items|summary is required");
+	if (strcmp(o.what, "items") == 0)
+		what = SRA_EXPORT_ITEMS;
+	else if (strcmp(o.what, "summary") == 0)
+		what = SRA_EXPORT_SUMMARY;
+	else
+		return cli_usage_error("benchmark export: --what is items or summary, not '%s'", o.what);
+	if (o.json || (o.format && strcmp(o.format, "json") == 0))
+		fmt = SRA_BENCHMARK_JSON;
+	else if (o.format && strcmp(o.format, "csv") != 0)
+		return cli_usage_error("benchmark export: --format is csv or json, not '%s'", o.format);
+	if ((rc = cli_open_db(&db, o.url)) != CLI_OK)
+		return rc;
+	if (o.output && strcmp(o.output, "-") != 0)
+		rc = sra_benchmark_export_file(db, o.args[0], what, fmt, o.output);
+	else
+		rc = sra_benchmark_export(db, o.args[0], what, fmt, write_stdout, NULL);
+	if (rc < 0)
+		rc = cli_error_lib(rc);
+	else if (fflush(stdout) != 0)
+		rc = cli_fail("cannot write the output: %s", strerror(errno));
+	sra_db_free(db);
+	return rc;
+}
+
+static const char compare_help[] =
+	"usage: sra benchmark compare RUN_A RUN_B [--json] [--url URL]\n"
+	"\n"
+	"Two runs side by side (every metric with its 95% CI) and McNemar's exact\n"
+	"test (two-sided, binomial on the discordant pairs) on the records both\n"
+	"runs decided with a known human decision.\n";
+
+static int bm_compare(int argc, char **argv)
+{
+	bm_opts o;
+	sra_db *db = NULL;
+	char *text = NULL;
+	int rc;
+
+	if ((rc = parse_opts(&o, argc, argv, compare_help)) != 0)
+		return rc < 0 ? CLI_OK : rc;
+	if ((rc = want_args(&o, 2, "compare", "two run ids")) != 0)
+		return rc;
+	if ((rc = cli_open_db(&db, o.url)) != CLI_OK)
+		return rc;
+	rc = sra_benchmark_compare(&text, db, o.args[0], o.args[1],
+				   o.json ? SRA_BENCHMARK_JSON : SRA_BENCHMARK_TEXT);
+	rc = rc < 0 ? cli_error_lib(rc) : print_and_free(text);
+	sra_db_free(db);
+	return rc;
+}
+
+static const char delete_help[] =
+	"usage: sra benchmark delete RUN [--url URL] [-q]\n"
+	"\n"
+	"Delete a run and its items.\n";
+
+static int bm_delete(int argc, char **argv)
+{
+	bm_opts o;
+	sra_db *db = NULL;
+	char *id = NULL;
+	int rc;
+
+	if ((rc = parse_opts(&o, argc, argv, delete_help)) != 0)
+		return rc < 0 ? CLI_OK : rc;
+	if ((rc = want_args(&o, 1, "delete", "one run id")) != 0)
+		return rc;
+	if ((rc = cli_open_db(&db, o.url)) != CLI_OK)
+		return rc;
+	if ((rc = sra_benchmark_find(&id, db, o.args[0])) == 0)
+		rc = sra_benchmark_delete(db, id);
+	if (rc < 0) {
+		rc = cli_error_lib(rc);
+	} else {
+		if (!o.quiet)
+			fprintf(stderr, "sra: deleted benchmark run %s\n", id);
+		rc = CLI_OK;
+	}
+	free(id);
+	sra_db_free(db);
+	return rc;
+}
+
+static int bm_help(int argc, char **argv);
+
+static const cli_command commands[] = {
+	{ "run",     bm_run,     "Score a review's AI screening against its human decisions" },
+	{ "list",    bm_list,    "List the runs" },
+	{ "show",    bm_show,    "The report of one run" },
+	{ "items",   bm_items,   "The items of a run (--classification FP,FN)" },
+	{ "export",  bm_export,  "Export items or the summary as CSV or JSON" },
+	{ "compare", bm_compare, "Two runs side by side, with McNemar's exact test" },
+	{ "delete",  bm_delete,  "Delete a run and its items" },
+	{ "help",    bm_help,    "Print this help" },
+	{ NULL, NULL, NULL }
+};
+
+static int bm_help(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("usage: sra benchmark COMMAND [ARGS]\n\n");
+	cli_print_commands("sra benchmark", commands);
+	printf("\nRUN is a run id or a unique prefix of it (at least 4 characters).\n"
+	       "'sra benchmark COMMAND --help' describes each.\n");
+	return CLI_OK;
+}
+
+int cmd_benchmark(int argc, char **argv)
+{
+	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
+		return bm_help(argc - 1, argv + 1);
+	return cli_dispatch("sra benchmark", commands, argc, argv);
+}

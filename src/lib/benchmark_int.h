@@ -1,0 +1,86 @@
+/*
+ * What the files of the benchmark engine share (benchmark.c runs,
+ * benchmark_show.c reading them back, export.c items and exports, demo.c):
+ * small helpers over the backend, run lookup and number formatting.
+ */
+#ifndef SRA_LIB_BENCHMARK_INT_H
+#define SRA_LIB_BENCHMARK_INT_H
+
+#include "common.h"
+#include "db_int.h"
+#include "sra/benchmark.h"
+
+#include <jansson.h>
+
+/* whether the backend runs PostgreSQL SQL as written (else the SQLite variant) */
+static inline int sra_bm__is_pg(const sra_db *db)
+{
+	return (sra_db__caps(db) & SRA_CAP_PG_DIALECT) != 0;
+}
+
+/* SQLite page cache (KiB) while a run writes or a delete removes many items */
+#define SRA_BM_SQLITE_CACHE_KB "65536"
+
+/* whether s is a UUID in 8-4-4-4-12 hex form (either case) */
+int sra_bm__is_uuid(const char *s);
+
+/* copy a UUID in lowercase (as both databases store and compare it) */
+void sra_bm__uuid_lower(char out[37], const char *s);
+
+/*
+ * A boolean cell as the backends give it ("t"/"f" from PostgreSQL, "1"/"0"
+ * from SQLite): 1, 0, or -1 for NULL.
+ */
+int sra_bm__bool_cell(const char *cell);
+
+/* append a double in the shortest form that reads back exactly */
+void sra_bm__put_double(sra_buf *b, double v);
+
+/* a numeric cell as a JSON number (real), or null for NULL / not a number */
+json_t *sra_bm__num_json(const char *cell);
+
+/* an integer cell as a JSON integer, or null */
+json_t *sra_bm__int_json(const char *cell);
+
+/* the dump flags of every JSON document sra writes */
+#define SRA_BM_JSON_FLAGS (JSON_REAL_PRECISION(17) | JSON_PRESERVE_ORDER)
+
+/*
+ * Read a whole run row: columns in the order of SRA_BM_RUN_COLUMNS (the
+ * run's full id first).  SRA_ENOTFOUND when `run` names none.
+ */
+#define SRA_BM_RUN_COLUMNS \
+	"id, review_id, status, started_at, finished_at, uncertain_policy, n_items, n_unknown," \
+	" n_uncertain, tp, fp, fn, tn, sensitivity, specificity, accuracy, ppv, npv, f1_score," \
+	" mcc, cohen_kappa, pabak, lr_plus, lr_minus, config_details, metrics_detail, run_notes," \
+	" created_at"
+enum {
+	BM_RUN_ID, BM_RUN_REVIEW, BM_RUN_STATUS, BM_RUN_STARTED, BM_RUN_FINISHED, BM_RUN_POLICY,
+	BM_RUN_N_ITEMS, BM_RUN_N_UNKNOWN, BM_RUN_N_UNCERTAIN, BM_RUN_TP, BM_RUN_FP, BM_RUN_FN,
+	BM_RUN_TN, BM_RUN_SENSITIVITY, BM_RUN_SPECIFICITY, BM_RUN_ACCURACY, BM_RUN_PPV,
+	BM_RUN_NPV, BM_RUN_F1, BM_RUN_MCC, BM_RUN_KAPPA, BM_RUN_PABAK, BM_RUN_LR_PLUS,
+	BM_RUN_LR_MINUS, BM_RUN_CONFIG, BM_RUN_DETAIL, BM_RUN_NOTES, BM_RUN_CREATED,
+	BM_RUN_NCOLS
+};
+int sra_bm__load_run(sra_rows **out, sra_db *db, const char *run);
+
+/* the typed metric columns, in the order of BM_RUN_SENSITIVITY … BM_RUN_LR_MINUS */
+extern const char *const sra_bm__typed_metrics[11];
+
+/* write through a sra_benchmark_write_fn, keeping the first failure */
+typedef struct sra_bm_out {
+	sra_benchmark_write_fn write;
+	void *payload;
+	sra_buf buf;	/* pending bytes, flushed when large */
+	int error;
+} sra_bm_out;
+
+void sra_bm__out_put(sra_bm_out *o, const char *s, size_t len);
+void sra_bm__out_puts(sra_bm_out *o, const char *s);
+int sra_bm__out_flush(sra_bm_out *o);
+void sra_bm__out_dispose(sra_bm_out *o);
+
+/* a CSV field, quoted when it holds a comma, a quote, CR or LF (RFC 4180) */
+void sra_bm__put_csv_field(sra_buf *b, const char *s);
+
+#endif

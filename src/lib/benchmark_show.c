@@ -1,0 +1,762 @@
+/*
+ * This file holds what reads benchmark runs back: finding a run by a prefix
+ * of its id, listing runs, the report of one run (text for people, JSON for
+ * programs), comparing two runs with an exact McNemar test, and deleting a
+ * run (its items go with it: ON DELETE CASCADE).
+ *
+ * Reports are rebuilt from the stored counts with sra_metrics_compute(), so
+ * every figure shown is the one the library computes for that table; the
+ * per-reviewer tables, agreement and policy analysis come from
+ * metrics_detail (a run without it -- made by the Python application --
+ * shows its typed columns only).
+ */
+#include "benchmark_int.h"
+#include "metrics_int.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <time.h>
+
+/* ---- finding a run ------------------------------------------------------- */
+
+int sra_benchmark_find(char **out, sra_db *db, const char *id_or_prefix)
+{
+	sra_rows *rows = NULL;
+	sra_value p[1];
+	char pattern[40];
+	size_t len, i;
+	int pg, error;
+
+	SRA_ASSERT_ARG(out && db && id_or_prefix);
+	pg = sra_bm__is_pg(db);
+	len = strlen(id_or_prefix);
+	for (i = 0; i < len; i++)
+		if (!isxdigit((unsigned char)id_or_prefix[i]) && id_or_prefix[i] != '-')
+			break;
+	if (len < 4 || len > 36 || i < len)
+		return sra_error_set(SRA_ERROR_INVALID, SRA_EINVALID,
+			"'%s' is not a run id (a UUID, or a prefix of at least 4 of its characters)",
+			id_or_prefix);
+	if (len == 36) {
+		if (!sra_bm__is_uuid(id_or_prefix))
+			return sra_error_set(SRA_ERROR_INVALID, SRA_EINVALID, "'%s' is not a run id",
+					     id_or_prefix);
+		sra_bm__uuid_lower(pattern, id_or_prefix);
+		p[0] = SRA_VAL_TEXT(pattern);
+		error = sra_db__query(&rows, db, pg
+			? "SELECT CAST(id AS text) FROM benchmark_runs WHERE id = CAST($1 AS uuid)"
+			: "SELECT id FROM benchmark_runs WHERE id = $1", p, 1);
+	} else {
+		for (i = 0; i < len; i++)
+			pattern[i] = (char)tolower((unsigned char)id_or_prefix[i]);
+		pattern[len] = '%';
+		pattern[len + 1] = '\0';
+		p[0] = SRA_VAL_TEXT(pattern);
+		error = sra_db__query(&rows, db,
+			"SELECT CAST(id AS text) FROM benchmark_runs WHERE CAST(id AS text) LIKE $1"
+			" ORDER BY 1 LIMIT 2", p, 1);
+	}
+	if (error < 0)
+		goto done;
+	if (rows->nrows == 0)
+		error = sra_error_set(SRA_ERROR_BENCHMARK, SRA_ENOTFOUND, "no benchmark run %s", id_or_prefix);
+	else if (rows->nrows > 1)
+		error = sra_error_set(SRA_ERROR_INVALID, SRA_EINVALID,
+			"'%s' names several runs (%s, %s, ...): give more of the id",
+			id_or_prefix, sra_rows_get(rows, 0, 0), sra_rows_get(rows, 1, 0));
+	else
+		*out = sra__strdup(sra_rows_get(rows, 0, 0));
+done:
+	sra_rows_free(rows);
+	return error;
+}
+
+/* the run columns; timestamps in UTC ISO 8601 on both databases */
+static void put_run_columns(sra_buf *sql, int pg)
+{
+	if (pg)
+		sra_buf_puts(sql,
+			"CAST(id AS text), CAST(review_id AS text), CAST(status AS text),"
+			" to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'),"
+			" to_char(finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'),"
+			" uncertain_policy, n_items, n_unknown, n_uncertain, tp, fp, fn, tn, sensitivity,"
+			" specificity, accuracy, ppv, npv, f1_score, mcc, cohen_kappa, pabak, lr_plus,"
+			" lr_minus, CAST(config_details AS text), CAST(metrics_detail AS text), run_notes,"
+			" to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')");
+	else
+		sra_buf_puts(sql, SRA_BM_RUN_COLUMNS);
+}
+
+int sra_bm__load_run(sra_rows **out, sra_db *db, const char *run)
+{
+	sra_buf sql = SRA_BUF_INIT;
+	char *id = NULL;
+	sra_value p[1];
+	int pg = sra_bm__is_pg(db), error;
+
+	if ((error = sra_benchmark_find(&id, db, run)) < 0)
+		return error;
+	sra_buf_puts(&sql, "SELECT ");
+	put_run_columns(&sql, pg);
+	sra_buf_puts(&sql, pg ? " FROM benchmark_runs WHERE id = CAST($1 AS uuid)"
+			      : " FROM benchmark_runs WHERE id = $1");
+	p[0] = SRA_VAL_TEXT(id);
+	error = sra_db__query(out, db, sra_buf_cstr(&sql), p, 1);
+	if (error == 0 && (*out)->nrows == 0) {
+		sra_rows_free(*out);
+		*out = NULL;
+		error = sra_error_set(SRA_ERROR_BENCHMARK, SRA_ENOTFOUND, "no benchmark run %s", run);
+	}
+	sra_buf_dispose(&sql);
+	free(id);
+	return error;
+}
+
+/* ---- helpers for reports ------------------------------------------------ */
+
+static json_t *parse_json_cell(const char *cell)
+{
+	json_t *j;
+
+	if (!cell)
+		return json_null();
+	j = json_loads(cell, JSON_DECODE_ANY, NULL);
+	return j ? j : json_string(cell);
+}
+
+static int64_t cell_int(const char *cell)
+{
+	return cell ? (int64_t)strtoll(cell, NULL, 10) : 0;
+}
+
+/* the counts of {"counts": {"tp": …}} in a metrics object */
+static int counts_of(sra_confusion *c, const json_t *metrics_obj)
+{
+	const json_t *counts = json_object_get(metrics_obj, "counts");
+
+	if (!json_is_object(counts))
+		return 0;
+	c->tp = json_integer_value(json_object_get(counts, "tp"));
+	c->fp = json_integer_value(json_object_get(counts, "fp"));
+	c->fn = json_integer_value(json_object_get(counts, "fn"));
+	c->tn = json_integer_value(json_object_get(counts, "tn"));
+	return 1;
+}
+
+/* the final table of a run: metrics_detail, else the typed columns */
+static int final_counts(sra_confusion *c, const sra_rows *run, const json_t *detail)
+{
+	if (counts_of(c, json_object_get(detail, "final")))
+		return 1;
+	if (!sra_rows_get(run, 0, BM_RUN_TP))
+		return 0;
+	c->tp = cell_int(sra_rows_get(run, 0, BM_RUN_TP));
+	c->fp = cell_int(sra_rows_get(run, 0, BM_RUN_FP));
+	c->fn = cell_int(sra_rows_get(run, 0, BM_RUN_FN));
+	c->tn = cell_int(sra_rows_get(run, 0, BM_RUN_TN));
+	return 1;
+}
+
+/* a figure for people: as sra_metrics_format_text prints them */
+static const char *fmt_num(char *buf, size_t size, double v, int defined)
+{
+	if (!defined || !isfinite(v))
+		snprintf(buf, size, "n/a");
+	else if (v == 0 || (fabs(v) >= 1e-4 && fabs(v) < 1000))
+		snprintf(buf, size, "%.6f", v);
+	else
+		snprintf(buf, size, "%.6g", v);
+	return buf;
+}
+
+/* a JSON number, or n/a */
+static const char *fmt_json_num(char *buf, size_t size, const json_t *j)
+{
+	return fmt_num(buf, size, json_is_number(j) ? json_number_value(j) : NAN, json_is_number(j));
+}
+
+/* "0.800000 [0.669629, 0.887562]" from a metric object */
+static void put_value_ci(sra_buf *b, const json_t *m)
+{
+	char v[32], lo[32], hi[32];
+
+	sra_buf_puts(b, fmt_json_num(v, sizeof(v), json_object_get(m, "value")));
+	if (json_object_get(m, "ci_low"))
+		sra_buf_printf(b, " [%s, %s]", fmt_json_num(lo, sizeof(lo), json_object_get(m, "ci_low")),
+			       fmt_json_num(hi, sizeof(hi), json_object_get(m, "ci_high")));
+}
+
+/* "YYYY-MM-DD HH:MM:SS" of an ISO timestamp cell */
+static void put_time(sra_buf *b, const char *iso)
+{
+	char t[20];
+
+	if (!iso) {
+		sra_buf_puts(b, "-");
+		return;
+	}
+	snprintf(t, sizeof(t), "%s", iso);
+	if (t[10] == 'T')
+		t[10] = ' ';
+	sra_buf_puts(b, t);
+}
+
+/* seconds between two ISO timestamps (UTC, millisecond precision), or -1 */
+static double iso_seconds(const char *a, const char *b)
+{
+	int y1, mo1, d1, h1, mi1, y2, mo2, d2, h2, mi2;
+	double s1, s2;
+	struct tm t1 = { 0 }, t2 = { 0 };
+
+	if (!a || !b || sscanf(a, "%d-%d-%dT%d:%d:%lf", &y1, &mo1, &d1, &h1, &mi1, &s1) != 6 ||
+	    sscanf(b, "%d-%d-%dT%d:%d:%lf", &y2, &mo2, &d2, &h2, &mi2, &s2) != 6)
+		return -1;
+	t1.tm_year = y1 - 1900; t1.tm_mon = mo1 - 1; t1.tm_mday = d1; t1.tm_hour = h1; t1.tm_min = mi1;
+	t2.tm_year = y2 - 1900; t2.tm_mon = mo2 - 1; t2.tm_mday = d2; t2.tm_hour = h2; t2.tm_min = mi2;
+	return difftime(timegm(&t2), timegm(&t1)) + (s2 - s1);
+}
+
+/* shorten s to at most w display columns (UTF-8 aware), "…" marking a cut */
+static void put_clipped(sra_buf *b, const char *s, size_t w)
+{
+	size_t cols = 0, i, end, cut = 0;
+
+	if (!s)
+		s = "";
+	for (i = 0; s[i]; i++) {
+		if (((unsigned char)s[i] & 0xc0) == 0x80)
+			continue;
+		if (cols == w - 1)
+			cut = i;
+		cols++;
+	}
+	end = cols <= w ? i : cut;
+	for (i = 0; i < end; i++)	/* line breaks and tabs would break the table */
+		sra_buf_putc(b, s[i] == '\n' || s[i] == '\r' || s[i] == '\t' ? ' ' : s[i]);
+	if (cols > w)
+		sra_buf_puts(b, "\xe2\x80\xa6");
+}
+
+static void trim_trailing_blanks(sra_buf *b)
+{
+	while (b->size && b->ptr[b->size - 1] == ' ')
+		sra_buf_truncate(b, b->size - 1);
+}
+
+/* ---- list ----------------------------------------------------------------- */
+
+static json_t *run_json(const sra_rows *r, size_t row, int full)
+{
+	json_t *o = json_object(), *counts, *metrics;
+	size_t i;
+
+	json_object_set_new(o, "id", json_string(sra_rows_get(r, row, BM_RUN_ID)));
+	json_object_set_new(o, "review_id", json_string(sra_rows_get(r, row, BM_RUN_REVIEW)));
+	json_object_set_new(o, "status", sra_rows_get(r, row, BM_RUN_STATUS)
+			    ? json_string(sra_rows_get(r, row, BM_RUN_STATUS)) : json_null());
+#define STR_OR_NULL(col) (sra_rows_get(r, row, col) ? json_string(sra_rows_get(r, row, col)) : json_null())
+	json_object_set_new(o, "created_at", STR_OR_NULL(BM_RUN_CREATED));
+	json_object_set_new(o, "started_at", STR_OR_NULL(BM_RUN_STARTED));
+	json_object_set_new(o, "finished_at", STR_OR_NULL(BM_RUN_FINISHED));
+	json_object_set_new(o, "uncertain_policy", STR_OR_NULL(BM_RUN_POLICY));
+	json_object_set_new(o, "run_notes", STR_OR_NULL(BM_RUN_NOTES));
+#undef STR_OR_NULL
+	json_object_set_new(o, "n_items", sra_bm__int_json(sra_rows_get(r, row, BM_RUN_N_ITEMS)));
+	json_object_set_new(o, "n_unknown", sra_bm__int_json(sra_rows_get(r, row, BM_RUN_N_UNKNOWN)));
+	json_object_set_new(o, "n_uncertain", sra_bm__int_json(sra_rows_get(r, row, BM_RUN_N_UNCERTAIN)));
+	counts = json_object();
+	json_object_set_new(counts, "tp", sra_bm__int_json(sra_rows_get(r, row, BM_RUN_TP)));
+	json_object_set_new(counts, "fp", sra_bm__int_json(sra_rows_get(r, row, BM_RUN_FP)));
+	json_object_set_new(counts, "fn", sra_bm__int_json(sra_rows_get(r, row, BM_RUN_FN)));
+	json_object_set_new(counts, "tn", sra_bm__int_json(sra_rows_get(r, row, BM_RUN_TN)));
+	json_object_set_new(o, "counts", counts);
+	metrics = json_object();
+	for (i = 0; i < SRA_ARRAY_SIZE(sra_bm__typed_metrics); i++)
+		json_object_set_new(metrics, sra_bm__typed_metrics[i],
+				    sra_bm__num_json(sra_rows_get(r, row, BM_RUN_SENSITIVITY + i)));
+	json_object_set_new(o, "metrics", metrics);
+	if (full) {
+		json_object_set_new(o, "config_details", parse_json_cell(sra_rows_get(r, row, BM_RUN_CONFIG)));
+		json_object_set_new(o, "metrics_detail", parse_json_cell(sra_rows_get(r, row, BM_RUN_DETAIL)));
+	}
+	return o;
+}
+
+static int dump_json(char **out, json_t *j)
+{
+	char *s = json_dumps(j, JSON_INDENT(2) | SRA_BM_JSON_FLAGS);
+
+	json_decref(j);
+	if (!s)
+		return sra_error_set(SRA_ERROR_BENCHMARK, SRA_ERROR, "cannot encode JSON");
+	*out = s;
+	return 0;
+}
+
+int sra_benchmark_list(char **out, sra_db *db, const char *review_id, sra_benchmark_format fmt)
+{
+	sra_buf sql = SRA_BUF_INIT, b = SRA_BUF_INIT;
+	sra_rows *rows = NULL;
+	sra_value p[1];
+	char review[37], v[32];
+	int pg = sra_bm__is_pg(db), error;
+	size_t r;
+
+	SRA_ASSERT_ARG(out && db);
+	if (review_id && !sra_bm__is_uuid(review_id))
+		return sra_error_set(SRA_ERROR_INVALID, SRA_EINVALID, "'%s' is not a review id (a UUID)",
+				     review_id);
+	sra_buf_puts(&sql, "SELECT ");
+	put_run_columns(&sql, pg);
+	sra_buf_puts(&sql, " FROM benchmark_runs");
+	if (review_id) {
+		sra_bm__uuid_lower(review, review_id);
+		p[0] = SRA_VAL_TEXT(review);
+		sra_buf_puts(&sql, pg ? " WHERE review_id = CAST($1 AS uuid)" : " WHERE review_id = $1");
+	}
+	sra_buf_puts(&sql, " ORDER BY coalesce(started_at, created_at) DESC, id");
+	if ((error = sra_db__query(&rows, db, sra_buf_cstr(&sql), p, review_id ? 1 : 0)) < 0)
+		goto done;
+	if (fmt == SRA_BENCHMARK_JSON) {
+		json_t *a = json_array();
+
+		for (r = 0; r < rows->nrows; r++)
+			json_array_append_new(a, run_json(rows, r, 0));
+		error = dump_json(out, a);
+		goto done;
+	}
+	if (rows->nrows == 0) {
+		sra_buf_puts(&b, review_id ? "No benchmark runs for this review.\n" : "No benchmark runs.\n");
+		*out = sra_buf_detach(&b);
+		goto done;
+	}
+	/* 8 + 2 + 19 + 2 + 9 + 2 + 8 + 2 + 8 + 2 + 8 + 2 + 7 = 79 columns */
+	sra_buf_printf(&b, "%-8s  %-19s  %-9s  %8s  %8s  %8s  %s\n",
+		       "RUN", "STARTED (UTC)", "STATUS", "ITEMS", "SENS", "SPEC", "POLICY");
+	for (r = 0; r < rows->nrows; r++) {
+		const char *sens = sra_rows_get(rows, r, BM_RUN_SENSITIVITY);
+		const char *spec = sra_rows_get(rows, r, BM_RUN_SPECIFICITY);
+		const char *notes = sra_rows_get(rows, r, BM_RUN_NOTES);
+		const char *started = sra_rows_get(rows, r, BM_RUN_STARTED);
+		size_t at;
+
+		sra_buf_printf(&b, "%.8s  ", sra_rows_get(rows, r, BM_RUN_ID));
+		at = b.size;
+		put_time(&b, started ? started : sra_rows_get(rows, r, BM_RUN_CREATED));
+		while (b.size - at < 19)
+			sra_buf_putc(&b, ' ');
+		sra_buf_printf(&b, "  %-9s  %8s  ", sra_rows_get(rows, r, BM_RUN_STATUS)
+			       ? sra_rows_get(rows, r, BM_RUN_STATUS) : "-",
+			       sra_rows_get(rows, r, BM_RUN_N_ITEMS) ? sra_rows_get(rows, r, BM_RUN_N_ITEMS) : "-");
+		sra_buf_printf(&b, "%8s  ", sens ? fmt_num(v, sizeof(v), strtod(sens, NULL), 1) : "n/a");
+		sra_buf_printf(&b, "%8s  ", spec ? fmt_num(v, sizeof(v), strtod(spec, NULL), 1) : "n/a");
+		sra_buf_printf(&b, "%s", sra_rows_get(rows, r, BM_RUN_POLICY)
+			       ? sra_rows_get(rows, r, BM_RUN_POLICY) : "-");
+		trim_trailing_blanks(&b);
+		sra_buf_putc(&b, '\n');
+		if (notes && *notes) {
+			sra_buf_puts(&b, "          ");
+			put_clipped(&b, notes, 69);
+			sra_buf_putc(&b, '\n');
+		}
+	}
+	*out = sra_buf_detach(&b);
+done:
+	sra_rows_free(rows);
+	sra_buf_dispose(&sql);
+	sra_buf_dispose(&b);
+	return error;
+}
+
+/* ---- show ---------------------------------------------------------------- */
+
+/* one line of the per-reviewer table: a metric of three tables */
+static void put_reviewer_line(sra_buf *b, const char *name, const sra_metrics *const *m, size_t idx)
+{
+	char v[32];
+	size_t k;
+
+	sra_buf_printf(b, "  %-14s", name);
+	for (k = 0; k < 3; k++) {
+		const sra_metric *mm = m[k] ? sra_metrics_get(m[k], idx, NULL) : NULL;
+
+		sra_buf_printf(b, "  %14s", mm ? fmt_num(v, sizeof(v), mm->value, mm->value_defined) : "-");
+	}
+	sra_buf_putc(b, '\n');
+}
+
+static void put_per_reviewer(sra_buf *b, const json_t *detail, const sra_metrics *fin)
+{
+	sra_confusion c;
+	sra_metrics cons, comp;
+	const sra_metrics *m[3] = { fin, NULL, NULL };
+	const char *name;
+	size_t i;
+
+	if (counts_of(&c, json_object_get(detail, "conservative")) && sra_metrics_compute(&cons, &c) == 0)
+		m[1] = &cons;
+	if (counts_of(&c, json_object_get(detail, "comprehensive")) && sra_metrics_compute(&comp, &c) == 0)
+		m[2] = &comp;
+	if (!m[1] && !m[2])
+		return;
+	sra_buf_puts(b, "\nPer reviewer (each reviewer's own decision against the human one)\n");
+	sra_buf_printf(b, "  %-14s  %14s  %14s  %14s\n", "", "final", "conservative", "comprehensive");
+	{
+		static const char *const lbl[4] = { "TP", "FP", "FN", "TN" };
+		int k;
+
+		for (k = 0; k < 4; k++) {
+			size_t j;
+
+			sra_buf_printf(b, "  %-14s", lbl[k]);
+			for (j = 0; j < 3; j++) {
+				const sra_confusion *cc = m[j] ? &m[j]->counts : NULL;
+				int64_t v = !cc ? 0 : k == 0 ? cc->tp : k == 1 ? cc->fp : k == 2 ? cc->fn : cc->tn;
+
+				if (cc)
+					sra_buf_printf(b, "  %14lld", (long long)v);
+				else
+					sra_buf_printf(b, "  %14s", "-");
+			}
+			sra_buf_putc(b, '\n');
+		}
+	}
+	for (i = 0; sra_metrics_get(fin, i, &name); i++)
+		put_reviewer_line(b, name, m, i);
+}
+
+static void put_agreement(sra_buf *b, const json_t *agreement)
+{
+	static const char *const cats[3] = { "include", "exclude", "uncertain" };
+	const json_t *table = json_object_get(agreement, "table");
+	char v[32];
+	size_t i, j;
+
+	if (!json_is_array(table) || json_array_size(table) != 3)
+		return;
+	sra_buf_puts(b, "\nReviewer agreement (rows: conservative, columns: comprehensive)\n");
+	sra_buf_printf(b, "  %-12s %12s %12s %12s\n", "", cats[0], cats[1], cats[2]);
+	for (i = 0; i < 3; i++) {
+		const json_t *row = json_array_get(table, i);
+
+		sra_buf_printf(b, "  %-12s", cats[i]);
+		for (j = 0; j < 3; j++)
+			sra_buf_printf(b, " %12lld", (long long)json_integer_value(json_array_get(row, j)));
+		sra_buf_putc(b, '\n');
+	}
+	sra_buf_printf(b, "  records both decided %lld, observed agreement %s\n",
+		       (long long)json_integer_value(json_object_get(agreement, "n")),
+		       fmt_json_num(v, sizeof(v), json_object_get(agreement, "observed_agreement")));
+	sra_buf_puts(b, "  Cohen's kappa ");
+	put_value_ci(b, json_object_get(agreement, "cohen_kappa"));
+	sra_buf_puts(b, ", PABAK ");
+	put_value_ci(b, json_object_get(agreement, "pabak"));
+	sra_buf_putc(b, '\n');
+}
+
+static void put_policies(sra_buf *b, const json_t *policies, const char *chosen)
+{
+	static const char *const names[3] = { "include", "exclude", "error" };
+	size_t i, at;
+
+	if (!json_is_object(policies))
+		return;
+	sra_buf_puts(b, "\nUncertain final decisions counted as ... (sensitivity, specificity)\n");
+	for (i = 0; i < 3; i++) {
+		const json_t *p = json_object_get(policies, names[i]);
+
+		if (!p)
+			continue;
+		sra_buf_printf(b, "%c %-8s ", chosen && strcmp(chosen, names[i]) == 0 ? '*' : ' ', names[i]);
+		at = b->size;
+		put_value_ci(b, json_object_get(p, "sensitivity"));
+		while (b->size - at < 32)
+			sra_buf_putc(b, ' ');
+		sra_buf_puts(b, "  ");
+		put_value_ci(b, json_object_get(p, "specificity"));
+		sra_buf_putc(b, '\n');
+	}
+}
+
+static int show_text(char **out, const sra_rows *run, unsigned int flags)
+{
+	sra_buf b = SRA_BUF_INIT;
+	json_t *detail = parse_json_cell(sra_rows_get(run, 0, BM_RUN_DETAIL));
+	json_t *config = parse_json_cell(sra_rows_get(run, 0, BM_RUN_CONFIG));
+	const json_t *counts = json_object_get(detail, "counts"), *th = json_object_get(config, "threshold");
+	const char *policy = sra_rows_get(run, 0, BM_RUN_POLICY), *notes = sra_rows_get(run, 0, BM_RUN_NOTES);
+	sra_confusion c;
+	sra_metrics fin;
+	char *text = NULL;
+
+	sra_buf_printf(&b, "Benchmark run %s\n", sra_rows_get(run, 0, BM_RUN_ID));
+	sra_buf_printf(&b, "  review     %s\n", sra_rows_get(run, 0, BM_RUN_REVIEW));
+	sra_buf_printf(&b, "  status     %s", sra_rows_get(run, 0, BM_RUN_STATUS)
+		       ? sra_rows_get(run, 0, BM_RUN_STATUS) : "-");
+	if (policy)
+		sra_buf_printf(&b, "; uncertain counted as %s", policy);
+	if (json_is_number(th)) {
+		sra_buf_puts(&b, "; threshold ");
+		sra_bm__put_double(&b, json_number_value(th));
+	}
+	sra_buf_putc(&b, '\n');
+	if (!(flags & SRA_SHOW_NO_TIMES)) {
+		const char *st = sra_rows_get(run, 0, BM_RUN_STARTED), *fi = sra_rows_get(run, 0, BM_RUN_FINISHED);
+		double secs = iso_seconds(st, fi);
+
+		sra_buf_puts(&b, "  started    ");
+		put_time(&b, st ? st : sra_rows_get(run, 0, BM_RUN_CREATED));
+		sra_buf_puts(&b, " UTC");
+		if (secs >= 0)
+			sra_buf_printf(&b, " (took %.2f s)", secs);
+		sra_buf_putc(&b, '\n');
+	}
+	if (notes && *notes) {
+		sra_buf_puts(&b, "  notes      ");
+		put_clipped(&b, notes, 67);
+		sra_buf_putc(&b, '\n');
+	}
+	if (json_is_object(counts))
+		sra_buf_printf(&b, "  records    %lld: human decision unknown %lld, final uncertain %lld,\n"
+			       "             unscreened %lld, sent to the resolver %lld\n",
+			       (long long)json_integer_value(json_object_get(counts, "items")),
+			       (long long)json_integer_value(json_object_get(counts, "unknown")),
+			       (long long)json_integer_value(json_object_get(counts, "uncertain")),
+			       (long long)json_integer_value(json_object_get(counts, "unscreened")),
+			       (long long)json_integer_value(json_object_get(counts, "resolved")));
+	else if (sra_rows_get(run, 0, BM_RUN_N_ITEMS))
+		sra_buf_printf(&b, "  records    %s\n", sra_rows_get(run, 0, BM_RUN_N_ITEMS));
+
+	if (final_counts(&c, run, detail) && sra_metrics_compute(&fin, &c) == 0) {
+		sra_buf_puts(&b, "\nFinal decision against the human decision\n");
+		sra_metrics_format_text(&text, &fin);
+		sra_buf_puts(&b, text);
+		free(text);
+		put_per_reviewer(&b, detail, &fin);
+	} else {
+		sra_buf_puts(&b, "\nNo metrics stored for this run.\n");
+	}
+	put_agreement(&b, json_object_get(detail, "agreement"));
+	put_policies(&b, json_object_get(detail, "policies"), policy);
+	json_decref(detail);
+	json_decref(config);
+	*out = sra_buf_detach(&b);
+	return 0;
+}
+
+int sra_benchmark_show(char **out, sra_db *db, const char *run, sra_benchmark_format fmt,
+		       unsigned int flags)
+{
+	sra_rows *rows = NULL;
+	int error;
+
+	SRA_ASSERT_ARG(out && db && run);
+	if ((error = sra_bm__load_run(&rows, db, run)) < 0)
+		return error;
+	if (fmt == SRA_BENCHMARK_JSON) {
+		json_t *o = run_json(rows, 0, 1);
+
+		if (flags & SRA_SHOW_NO_TIMES) {
+			json_object_del(o, "created_at");
+			json_object_del(o, "started_at");
+			json_object_del(o, "finished_at");
+		}
+		error = dump_json(out, o);
+	} else {
+		error = show_text(out, rows, flags);
+	}
+	sra_rows_free(rows);
+	return error;
+}
+
+/* ---- compare ------------------------------------------------------------- */
+
+double sra_benchmark_mcnemar_exact(int64_t b, int64_t c)
+{
+	int64_t n = b + c, k = b < c ? b : c, i;
+	double log_tk, ratio = 1, sum = 1, p;
+
+	if (b < 0 || c < 0)
+		return NAN;
+	if (n == 0)
+		return 1.0;
+	/*
+	 * P(X <= k) = sum_{i<=k} C(n,i) / 2^n.  The largest term is i = k
+	 * (k <= n/2); sum the others as ratios to it, walking down until
+	 * they no longer matter, so nothing underflows before the end.
+	 */
+	log_tk = lgamma((double)n + 1) - lgamma((double)k + 1) - lgamma((double)(n - k) + 1)
+		 - (double)n * log(2.0);
+	for (i = k; i > 0; i--) {
+		ratio *= (double)i / (double)(n - i + 1);
+		sum += ratio;
+		if (ratio < sum * 1e-17)
+			break;
+	}
+	p = exp(log(2.0) + log_tk + log(sum));
+	return p > 1 ? 1 : p;
+}
+
+typedef struct {
+	int64_t a_only, b_only, both, neither, shared;
+} discordance;
+
+static int load_discordance(discordance *d, sra_db *db, const char *a, const char *b)
+{
+	sra_rows *rows = NULL;
+	sra_value p[2] = { SRA_VAL_TEXT(a), SRA_VAL_TEXT(b) };
+	int pg = sra_bm__is_pg(db), error;
+
+	error = sra_db__query(&rows, db, pg
+		? "SELECT"
+		  " coalesce(sum(CASE WHEN x.classification IN ('TP', 'TN') AND y.classification IN ('FP', 'FN') THEN 1 ELSE 0 END), 0),"
+		  " coalesce(sum(CASE WHEN x.classification IN ('FP', 'FN') AND y.classification IN ('TP', 'TN') THEN 1 ELSE 0 END), 0),"
+		  " coalesce(sum(CASE WHEN x.classification IN ('TP', 'TN') AND y.classification IN ('TP', 'TN') THEN 1 ELSE 0 END), 0),"
+		  " coalesce(sum(CASE WHEN x.classification IN ('FP', 'FN') AND y.classification IN ('FP', 'FN') THEN 1 ELSE 0 END), 0),"
+		  " count(*)"
+		  " FROM benchmark_result_items x JOIN benchmark_result_items y ON y.search_result_id = x.search_result_id"
+		  " WHERE x.benchmark_run_id = CAST($1 AS uuid) AND y.benchmark_run_id = CAST($2 AS uuid)"
+		  " AND x.classification <> 'UNKNOWN' AND y.classification <> 'UNKNOWN'"
+		: "SELECT"
+		  " coalesce(sum(x.classification IN ('TP', 'TN') AND y.classification IN ('FP', 'FN')), 0),"
+		  " coalesce(sum(x.classification IN ('FP', 'FN') AND y.classification IN ('TP', 'TN')), 0),"
+		  " coalesce(sum(x.classification IN ('TP', 'TN') AND y.classification IN ('TP', 'TN')), 0),"
+		  " coalesce(sum(x.classification IN ('FP', 'FN') AND y.classification IN ('FP', 'FN')), 0),"
+		  " count(*)"
+		  " FROM benchmark_result_items x JOIN benchmark_result_items y ON y.search_result_id = x.search_result_id"
+		  " WHERE x.benchmark_run_id = $1 AND y.benchmark_run_id = $2"
+		  " AND x.classification <> 'UNKNOWN' AND y.classification <> 'UNKNOWN'",
+		p, 2);
+	if (error < 0)
+		return error;
+	d->a_only = cell_int(sra_rows_get(rows, 0, 0));
+	d->b_only = cell_int(sra_rows_get(rows, 0, 1));
+	d->both = cell_int(sra_rows_get(rows, 0, 2));
+	d->neither = cell_int(sra_rows_get(rows, 0, 3));
+	d->shared = cell_int(sra_rows_get(rows, 0, 4));
+	sra_rows_free(rows);
+	return 0;
+}
+
+int sra_benchmark_compare(char **out, sra_db *db, const char *run_a, const char *run_b,
+			  sra_benchmark_format fmt)
+{
+	sra_rows *ra = NULL, *rb = NULL;
+	json_t *da = NULL, *dbj = NULL;
+	sra_confusion ca = { 0, 0, 0, 0 }, cb = { 0, 0, 0, 0 };
+	sra_metrics ma, mb;
+	discordance d;
+	double p;
+	int error, have_a, have_b;
+
+	SRA_ASSERT_ARG(out && db && run_a && run_b);
+	if ((error = sra_bm__load_run(&ra, db, run_a)) < 0 ||
+	    (error = sra_bm__load_run(&rb, db, run_b)) < 0)
+		goto done;
+	if ((error = load_discordance(&d, db, sra_rows_get(ra, 0, BM_RUN_ID),
+				      sra_rows_get(rb, 0, BM_RUN_ID))) < 0)
+		goto done;
+	p = sra_benchmark_mcnemar_exact(d.a_only, d.b_only);
+	da = parse_json_cell(sra_rows_get(ra, 0, BM_RUN_DETAIL));
+	dbj = parse_json_cell(sra_rows_get(rb, 0, BM_RUN_DETAIL));
+	have_a = final_counts(&ca, ra, da);
+	have_b = final_counts(&cb, rb, dbj);
+	sra_metrics_compute(&ma, &ca);
+	sra_metrics_compute(&mb, &cb);
+
+	if (fmt == SRA_BENCHMARK_JSON) {
+		json_t *o = json_object(), *mc = json_object(), *runs = json_array();
+		json_t *ja = have_a ? sra_metrics__json(&ma) : json_null();
+		json_t *jb = have_b ? sra_metrics__json(&mb) : json_null();
+
+		json_object_set_new(ja, "id", json_string(sra_rows_get(ra, 0, BM_RUN_ID)));
+		json_object_set_new(jb, "id", json_string(sra_rows_get(rb, 0, BM_RUN_ID)));
+		json_array_append_new(runs, ja);
+		json_array_append_new(runs, jb);
+		json_object_set_new(o, "runs", runs);
+		json_object_set_new(mc, "shared_records", json_integer(d.shared));
+		json_object_set_new(mc, "both_correct", json_integer(d.both));
+		json_object_set_new(mc, "both_wrong", json_integer(d.neither));
+		json_object_set_new(mc, "a_correct_b_wrong", json_integer(d.a_only));
+		json_object_set_new(mc, "a_wrong_b_correct", json_integer(d.b_only));
+		json_object_set_new(mc, "method", json_string("exact binomial, two-sided"));
+		json_object_set_new(mc, "p_value", json_real(p));
+		json_object_set_new(o, "mcnemar", mc);
+		error = dump_json(out, o);
+	} else {
+		sra_buf b = SRA_BUF_INIT;
+		const char *name;
+		char va[32], vb[32], dv[32];
+		size_t i;
+
+		sra_buf_printf(&b, "A  %s  (%s)\nB  %s  (%s)\n\n",
+			       sra_rows_get(ra, 0, BM_RUN_ID), sra_rows_get(ra, 0, BM_RUN_POLICY)
+			       ? sra_rows_get(ra, 0, BM_RUN_POLICY) : "-",
+			       sra_rows_get(rb, 0, BM_RUN_ID), sra_rows_get(rb, 0, BM_RUN_POLICY)
+			       ? sra_rows_get(rb, 0, BM_RUN_POLICY) : "-");
+		sra_buf_printf(&b, "%-13s %32s %32s\n", "", "A", "B");
+		{
+			char t1[64], t2[64];
+
+			snprintf(t1, sizeof(t1), "%lld %lld %lld %lld", (long long)ca.tp, (long long)ca.fp,
+				 (long long)ca.fn, (long long)ca.tn);
+			snprintf(t2, sizeof(t2), "%lld %lld %lld %lld", (long long)cb.tp, (long long)cb.fp,
+				 (long long)cb.fn, (long long)cb.tn);
+			sra_buf_printf(&b, "%-13s %32s %32s\n", "TP FP FN TN", t1, t2);
+		}
+		for (i = 0; sra_metrics_get(&ma, i, &name); i++) {
+			const sra_metric *x = sra_metrics_get(&ma, i, NULL), *y = sra_metrics_get(&mb, i, NULL);
+			sra_buf ba = SRA_BUF_INIT, bb = SRA_BUF_INIT;
+
+			fmt_num(va, sizeof(va), x->value, x->value_defined);
+			fmt_num(vb, sizeof(vb), y->value, y->value_defined);
+			sra_buf_puts(&ba, va);
+			sra_buf_puts(&bb, vb);
+			if (x->ci_method && x->ci_low_defined && x->ci_high_defined)
+				sra_buf_printf(&ba, " [%s, %s]", fmt_num(dv, sizeof(dv), x->ci_low, 1),
+					       fmt_num(va, sizeof(va), x->ci_high, 1));
+			if (y->ci_method && y->ci_low_defined && y->ci_high_defined)
+				sra_buf_printf(&bb, " [%s, %s]", fmt_num(dv, sizeof(dv), y->ci_low, 1),
+					       fmt_num(vb, sizeof(vb), y->ci_high, 1));
+			sra_buf_printf(&b, "%-13s %32s %32s\n", name, sra_buf_cstr(&ba), sra_buf_cstr(&bb));
+			sra_buf_dispose(&ba);
+			sra_buf_dispose(&bb);
+		}
+		sra_buf_printf(&b, "\nMcNemar's exact test on the %lld records both runs decided with a known\n"
+			       "human decision: both right %lld, both wrong %lld, only A right %lld,\n"
+			       "only B right %lld; two-sided p = %.6g\n",
+			       (long long)d.shared, (long long)d.both, (long long)d.neither,
+			       (long long)d.a_only, (long long)d.b_only, p);
+		*out = sra_buf_detach(&b);
+	}
+done:
+	json_decref(da);
+	json_decref(dbj);
+	sra_rows_free(ra);
+	sra_rows_free(rb);
+	return error;
+}
+
+/* ---- delete -------------------------------------------------------------- */
+
+int sra_benchmark_delete(sra_db *db, const char *run)
+{
+	char *id = NULL;
+	sra_value p[1];
+	int error;
+
+	SRA_ASSERT_ARG(db && run);
+	if ((error = sra_benchmark_find(&id, db, run)) < 0)
+		return error;
+	p[0] = SRA_VAL_TEXT(id);
+	if (!sra_bm__is_pg(db))	/* as in sra_benchmark_run: the items' indexes */
+		sra_db__exec(db, "PRAGMA cache_size = -" SRA_BM_SQLITE_CACHE_KB);
+	error = sra_db__query(NULL, db, sra_bm__is_pg(db)
+		? "DELETE FROM benchmark_runs WHERE id = CAST($1 AS uuid)"
+		: "DELETE FROM benchmark_runs WHERE id = $1", p, 1);
+	if (!sra_bm__is_pg(db))
+		sra_db__exec(db, "PRAGMA cache_size = -2000");
+	free(id);
+	return error;
+}
