@@ -114,6 +114,8 @@ case_environment_choice() {
   one_line_error "needs --yes"
   expect_exit 2 env ENVIRONMENT=prod SRA_DATABASE_URL="$URL" "$SRA" db stamp base </dev/null || return
   one_line_error "needs --yes"
+  expect_exit 0 env ENVIRONMENT=production SRA_DATABASE_URL="$URL" "$SRA" db stamp base --yes -q </dev/null || return
+  expect_exit 0 env ENVIRONMENT=production SRA_DATABASE_URL="$URL" "$SRA" db upgrade 1e530067ad44 -q </dev/null || return
 }
 
 case_usage() {

@@ -41,6 +41,7 @@ case_concurrent_through_transaction_pooler() {
       assert_eq "$(q 'SELECT version_num FROM alembic_version')" "$("$SRA" db heads | awk '{print $1}')" "at head ($n migrators, round $round)"
       log=$(q "SELECT revision, count(*) FROM sra_migration_log WHERE direction = 'upgrade' GROUP BY revision HAVING count(*) > 1")
       assert_eq "$log" "" "revisions applied twice ($n migrators, round $round)"
+      expect_exit 0 "$SRA" db check -q --url "$u" || fail "check after $n migrators (round $round): $OUT"
       expect_exit 0 "$SRA" db downgrade base -q --url "$u" || return
       q "DELETE FROM sra_migration_log" >/dev/null
     done
