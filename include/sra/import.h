@@ -7,7 +7,8 @@
  * rows are imported and the others listed in the summary.  Files are read
  * as streams (CSV and TSV through libcsv, XLSX through libzip and expat), so
  * memory stays bounded by the longest row, the workbook's shared strings
- * and the set of source ids seen.
+ * and the set of source ids seen (on SQLite, with the review's ids before
+ * the import).
  *
  * Who frees what: the summary is the caller's (usually on the stack); it is
  * filled only on success and released with sra_import_summary_dispose().

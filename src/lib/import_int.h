@@ -51,6 +51,8 @@ typedef struct sra_import__set {
 
 /* 0 when added; else the existing key's value is put in *prev and 1 returned */
 int sra_import__set_add(sra_import__set *s, const char *key, size_t len, size_t val, size_t *prev);
+/* whether key is in the set */
+int sra_import__set_has(const sra_import__set *s, const char *key, size_t len);
 void sra_import__set_dispose(sra_import__set *s);
 
 /*

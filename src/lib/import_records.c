@@ -5,12 +5,24 @@
  *
  * The work, in one transaction; rows stream from the reader and each is
  * checked and turned into the columns of search_results, then:
- *   PostgreSQL: COPY into a temporary table, and one set-based upsert on
- *      (review_id, source_db, source_id) that writes only new and changed
- *      rows, counting them with RETURNING (xmax = 0);
- *   SQLite: one prepared upsert per row, straight into search_results (a
- *      staging table would write every byte twice), changes() after each;
- *      inserted = the review's row count after minus before.
+ *   PostgreSQL: the review's row is locked FOR NO KEY UPDATE, so records
+ *      imports into one review take turns (other work on the review goes
+ *      on).  A review without records yet gets the rows COPYed straight into
+ *      search_results: every row is new, and a staging table would parse,
+ *      compress and write every byte twice.  Otherwise COPY into a temporary
+ *      table and one set-based upsert on (review_id, source_db, source_id)
+ *      that writes only new and changed rows, counting them with RETURNING
+ *      (xmax = 0).  New values are compressed with lz4 when the server has
+ *      it (default_toast_compression, for this transaction only): pglz was a
+ *      fifth of the server's time.
+ *   SQLite: the review's existing keys are read into a set first; a new key
+ *      is a plain prepared INSERT, an existing one a prepared UPDATE that
+ *      writes only when a column differs, changes() after it.  Not an
+ *      upsert: its DO UPDATE arm (and the updated_at trigger behind it) makes
+ *      SQLite keep a statement journal, copying each of the ~15 pages a row
+ *      touches to a temporary file before changing it: 33 writes per row,
+ *      three quarters of the time.  A single-row INSERT needs no statement
+ *      journal.
  * Either way an unchanged row is compared, not rewritten, so its updated_at
  * stays.
  * By default the first invalid row stops the import and the rollback leaves
@@ -45,9 +57,13 @@ static const struct {
 	[F_SOURCE_DB] = { "source_db", NULL, { "source_db" } },
 };
 
-/* the staging table's columns, in COPY order */
+/*
+ * The columns of a row, in COPY order and as the SQLite statements number
+ * their parameters ($1 review_id, $2 id, …): both search_results and the
+ * staging table have them.
+ */
 static const char *const stage_cols[] = {
-	"line", "id", "source_db", "source_id", "doi", "title", "abstract", "journal", "year",
+	"review_id", "id", "source_db", "source_id", "doi", "title", "abstract", "journal", "year",
 	"authors", "keywords", "raw_data", "source_metadata"
 };
 #define NSTAGE (sizeof(stage_cols) / sizeof(stage_cols[0]))
@@ -71,9 +87,13 @@ typedef struct rec_ctx {
 	int ended;			/* an empty source id ended the data */
 	uint64_t staged;
 	sra_import__set seen;		/* source_db \t source_id → line */
-	sra_import__copy copy;		/* PostgreSQL: COPY into the staging table */
-	sra_import__stmt upsert;	/* SQLite: one prepared upsert per row */
-	uint64_t changed;		/* SQLite: rows the upserts inserted or updated */
+	sra_import__copy copy;		/* PostgreSQL: COPY into search_results or the staging table */
+	int direct;			/* PostgreSQL: the COPY goes straight into search_results */
+	sra_import__set existing;	/* SQLite: the review's keys before the import */
+	sra_import__stmt insert;	/* SQLite: a row with a new key */
+	sra_import__stmt update;	/* SQLite: a row with an existing key, written if changed */
+	uint64_t inserted, updated;	/* SQLite: rows the statements inserted or changed */
+	sra_buf dbkey;			/* SQLite: building a key of `existing` */
 	sra_buf raw, meta, authors, keywords, tmp, key;
 	char **norm;			/* per cell: normalised copy (whole numbers) */
 	size_t *nlen;
@@ -315,8 +335,8 @@ static int on_row(void *payload, size_t line, size_t ncells, const char *const *
 	const char *stage[NSTAGE];
 	const char *s, *source_db = NULL;
 	size_t n, i, prev;
-	char id[37], linebuf[24];
-	int empty = 1, hd, error;
+	char id[37];
+	int empty = 1, hd, exists = 0, error;
 
 	for (i = 0; i < ncells && empty; i++) {
 		s = cells[i];
@@ -404,6 +424,8 @@ static int on_row(void *payload, size_t line, size_t ncells, const char *const *
 		if (sra_import__set_add(&c->seen, c->tmp.ptr, c->tmp.size, line, &prev))
 			return bad_row(c, line, "column '%s': source id '%.*s' (%s) is already on line %zu",
 				       cell_name(c, F_SOURCE_ID), (int)n, s, source_db, prev);
+		if (!c->pg)
+			exists = sra_import__set_has(&c->existing, c->tmp.ptr, c->tmp.size);
 	}
 
 	/* raw_data: the whole row, header → cell */
@@ -426,8 +448,7 @@ static int on_row(void *payload, size_t line, size_t ncells, const char *const *
 		       hd == 1 ? "true" : hd == 0 ? "false" : "null");
 
 	sra__uuid_v4(id);
-	snprintf(linebuf, sizeof(linebuf), "%zu", line);
-	stage[0] = linebuf;
+	stage[0] = c->review;
 	stage[1] = id;
 	stage[2] = source_db;
 	/* text fields: NULL when empty, except the title (NOT NULL) */
@@ -472,15 +493,20 @@ static int on_row(void *payload, size_t line, size_t ncells, const char *const *
 		sra_value p[NSTAGE];
 		sra_rows *rows = NULL;
 
-		p[0] = SRA_VAL_TEXT(c->review);
-		for (i = 1; i < NSTAGE; i++)
+		for (i = 0; i < NSTAGE; i++)
 			p[i] = SRA_VAL_TEXT(stage[i]);
-		/* compare first: an unchanged row is not written, and changes() says 0 */
-		if ((error = sra_import__execute(&c->upsert, p, NSTAGE)) < 0 ||
-		    (error = sra_db__query(&rows, c->db, "SELECT changes()", NULL, 0)) < 0)
-			return error;
-		c->changed += strtoull(sra_rows_get(rows, 0, 0), NULL, 10);
-		sra_rows_free(rows);
+		if (!exists) {
+			if ((error = sra_import__execute(&c->insert, p, NSTAGE)) < 0)
+				return error;
+			c->inserted++;
+		} else {
+			/* the UPDATE compares first: an unchanged row is not written, and changes() says 0 */
+			if ((error = sra_import__execute(&c->update, p, NSTAGE)) < 0 ||
+			    (error = sra_db__query(&rows, c->db, "SELECT changes()", NULL, 0)) < 0)
+				return error;
+			c->updated += strtoull(sra_rows_get(rows, 0, 0), NULL, 10);
+			sra_rows_free(rows);
+		}
 	}
 	c->staged++;
 	report(c, 0);
@@ -491,16 +517,31 @@ static int on_row(void *payload, size_t line, size_t ncells, const char *const *
 
 #define PG_COLS "doi, title, abstract, journal, year, authors, keywords, raw_data, source_metadata"
 
+/* one records import per review at a time; decisions, runs and readers go on */
+static const char pg_lock_sql[] = "SELECT 1 FROM systematic_reviews WHERE id = $1::uuid FOR NO KEY UPDATE";
+
+/* a statement of its own, after the lock: its snapshot sees what a previous holder committed */
+static const char pg_any_sql[] = "SELECT EXISTS (SELECT 1 FROM search_results WHERE review_id = $1::uuid)";
+
+/* lz4 for the values this transaction stores, when the server was built with it (PostgreSQL 14+) */
+static const char pg_lz4_sql[] =
+	"SELECT set_config('default_toast_compression', 'lz4', true) FROM pg_settings "
+	"WHERE name = 'default_toast_compression' AND 'lz4' = ANY (enumvals)";
+
 static const char pg_stage_sql[] =
-	"CREATE TEMP TABLE sra_import_stage (line bigint, id uuid, source_db text, source_id text, "
+	"CREATE TEMP TABLE sra_import_stage (review_id uuid, id uuid, source_db text, source_id text, "
 	"doi text, title text, abstract text, journal text, year text, authors text[], keywords text[], "
 	"raw_data jsonb, source_metadata jsonb) ON COMMIT DROP";
 
+/*
+ * No ORDER BY: sorting the whole stage spilled it to disk (work_mem), and a
+ * temporary table's scan returns the rows in COPY order anyway.
+ */
 static const char pg_upsert_sql[] =
-	"WITH up AS (INSERT INTO search_results AS t (id, review_id, source_db, source_id, " PG_COLS ") "
-	"SELECT s.id, $1::uuid, s.source_db::searchdatabasesource_enum, s.source_id, s.doi, s.title, "
+	"WITH up AS (INSERT INTO search_results AS t (review_id, id, source_db, source_id, " PG_COLS ") "
+	"SELECT s.review_id, s.id, s.source_db::searchdatabasesource_enum, s.source_id, s.doi, s.title, "
 	"s.abstract, s.journal, s.year, s.authors, s.keywords, s.raw_data, s.source_metadata "
-	"FROM sra_import_stage s ORDER BY s.line "
+	"FROM sra_import_stage s "
 	"ON CONFLICT (review_id, source_db, source_id) DO UPDATE SET doi = EXCLUDED.doi, "
 	"title = EXCLUDED.title, abstract = EXCLUDED.abstract, journal = EXCLUDED.journal, "
 	"year = EXCLUDED.year, authors = EXCLUDED.authors, keywords = EXCLUDED.keywords, "
@@ -511,26 +552,59 @@ static const char pg_upsert_sql[] =
 	"RETURNING (xmax = 0) AS inserted) "
 	"SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up";
 
-/* SQLite: $1 review, then the staging columns from id on */
-static const char sqlite_upsert_sql[] =
+/* SQLite: the parameters are the columns of stage_cols, $1 review_id to $13 source_metadata */
+static const char sqlite_insert_sql[] =
 	"INSERT INTO main.search_results (review_id, id, source_db, source_id, " PG_COLS ") "
-	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) "
-	"ON CONFLICT (review_id, source_db, source_id) DO UPDATE SET doi = excluded.doi, "
-	"title = excluded.title, abstract = excluded.abstract, journal = excluded.journal, "
-	"year = excluded.year, authors = excluded.authors, keywords = excluded.keywords, "
-	"raw_data = excluded.raw_data, source_metadata = excluded.source_metadata "
-	"WHERE NOT (search_results.doi IS excluded.doi AND search_results.title IS excluded.title "
-	"AND search_results.abstract IS excluded.abstract AND search_results.journal IS excluded.journal "
-	"AND search_results.year IS excluded.year AND search_results.authors IS excluded.authors "
-	"AND search_results.keywords IS excluded.keywords AND search_results.raw_data IS excluded.raw_data "
-	"AND search_results.source_metadata IS excluded.source_metadata)";
+	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
 
-static const char sqlite_count_sql[] = "SELECT count(*) FROM main.search_results WHERE review_id = $1";
+/* $2 (a fresh id) is not used: the row keeps its own */
+static const char sqlite_update_sql[] =
+	"UPDATE main.search_results SET doi = $5, title = $6, abstract = $7, journal = $8, year = $9, "
+	"authors = $10, keywords = $11, raw_data = $12, source_metadata = $13 "
+	"WHERE review_id = $1 AND source_db = $3 AND source_id = $4 "
+	"AND NOT (doi IS $5 AND title IS $6 AND abstract IS $7 AND journal IS $8 AND year IS $9 "
+	"AND authors IS $10 AND keywords IS $11 AND raw_data IS $12 AND source_metadata IS $13)";
+
+static const char sqlite_keys_sql[] =
+	"SELECT source_db, source_id FROM main.search_results WHERE review_id = $1";
 
 static uint64_t cell_u64(const sra_rows *rows, size_t col)
 {
 	const char *v = sra_rows_get(rows, 0, col);
 	return v ? strtoull(v, NULL, 10) : 0;
+}
+
+/* one key of the review before the import, into `existing` */
+static int on_existing(void *payload, size_t ncols, const char *const *cells)
+{
+	rec_ctx *c = payload;
+
+	if (ncols < 2 || !cells[0] || !cells[1])
+		return 0;
+	sra_buf_clear(&c->dbkey);
+	sra_buf_puts(&c->dbkey, cells[0]);
+	sra_buf_putc(&c->dbkey, '\t');
+	sra_buf_puts(&c->dbkey, cells[1]);
+	sra_import__set_add(&c->existing, c->dbkey.ptr, c->dbkey.size, 0, NULL);
+	return 0;
+}
+
+/* SQLite: the keys the review has now, streamed when the backend can */
+static int load_existing(rec_ctx *c, const sra_value *review)
+{
+	const sra_backend_ops *ops = c->db->be->ops;
+	sra_rows *rows = NULL;
+	size_t r;
+	int error;
+
+	if (ops->version >= 2 && ops->query_each)
+		return ops->query_each(c->db->be, sqlite_keys_sql, review, 1, on_existing, c);
+	if ((error = sra_db__query(&rows, c->db, sqlite_keys_sql, review, 1)) < 0)
+		return error;
+	for (r = 0; r < rows->nrows; r++)
+		on_existing(c, rows->ncols, (const char *const *)rows->cells + r * rows->ncols);
+	sra_rows_free(rows);
+	return 0;
 }
 
 /* whether the review exists; SRA_ENOTFOUND otherwise */
@@ -559,7 +633,6 @@ int sra_import_records(sra_import_summary *out, sra_db *db, const char *review_i
 	sra_rows *rows = NULL;
 	char review[37];
 	sra_value p;
-	uint64_t before = 0;
 	size_t i;
 	int error, in_txn = 0;
 
@@ -597,18 +670,24 @@ int sra_import_records(sra_import_summary *out, sra_db *db, const char *review_i
 		goto done;
 	p = SRA_VAL_TEXT(review);
 	if (c.pg) {
-		if ((error = sra_db__exec(db, pg_stage_sql)) < 0 ||
-		    (error = sra_import__copy_begin(&c.copy, db, "sra_import_stage", stage_cols, NSTAGE)) < 0)
+		if ((error = sra_db__query(NULL, db, pg_lock_sql, &p, 1)) < 0 ||
+		    (error = sra_db__query(&rows, db, pg_any_sql, &p, 1)) < 0 ||
+		    (error = sra_db__exec(db, pg_lz4_sql)) < 0)
+			goto done;
+		c.direct = !sra_rows_get(rows, 0, 0) || strcmp(sra_rows_get(rows, 0, 0), "t") != 0;
+		sra_rows_free(rows);
+		rows = NULL;
+		if ((!c.direct && (error = sra_db__exec(db, pg_stage_sql)) < 0) ||
+		    (error = sra_import__copy_begin(&c.copy, db, c.direct ? "search_results" : "sra_import_stage",
+						    stage_cols, NSTAGE)) < 0)
 			goto done;
 	} else {
 		/* the rows go straight in: a staging table would write every byte twice */
 		if ((error = sra_db__exec(db, "PRAGMA cache_size = -65536")) < 0 ||
-		    (error = sra_db__query(&rows, db, sqlite_count_sql, &p, 1)) < 0 ||
-		    (error = sra_import__prepare(&c.upsert, db, sqlite_upsert_sql)) < 0)
+		    (error = load_existing(&c, &p)) < 0 ||
+		    (error = sra_import__prepare(&c.insert, db, sqlite_insert_sql)) < 0 ||
+		    (error = sra_import__prepare(&c.update, db, sqlite_update_sql)) < 0)
 			goto done;
-		before = cell_u64(rows, 0);
-		sra_rows_free(rows);
-		rows = NULL;
 	}
 
 	memset(&rd, 0, sizeof(rd));
@@ -629,17 +708,16 @@ int sra_import_records(sra_import_summary *out, sra_db *db, const char *review_i
 		goto done;
 	report(&c, 1);
 
-	if (c.pg) {
-		if ((error = sra_db__query(&rows, db, pg_upsert_sql, &p, 1)) < 0)
+	if (c.pg && c.direct) {
+		sum.inserted = c.staged;
+	} else if (c.pg) {
+		if ((error = sra_db__query(&rows, db, pg_upsert_sql, NULL, 0)) < 0)
 			goto done;
 		sum.inserted = cell_u64(rows, 0);
 		sum.updated = cell_u64(rows, 1);
 	} else {
-		sra_import__finalize(&c.upsert);
-		if ((error = sra_db__query(&rows, db, sqlite_count_sql, &p, 1)) < 0)
-			goto done;
-		sum.inserted = cell_u64(rows, 0) - before;
-		sum.updated = c.changed - sum.inserted;
+		sum.inserted = c.inserted;
+		sum.updated = c.updated;
 	}
 	sum.unchanged = c.staged - sum.inserted - sum.updated;
 	if ((error = db->be->ops->commit(db->be)) < 0)
@@ -652,12 +730,15 @@ done:
 		sra_import__copy_end(&c.copy, 0);
 		db->be->ops->rollback(db->be);
 	}
-	sra_import__finalize(&c.upsert);
+	sra_import__finalize(&c.insert);
+	sra_import__finalize(&c.update);
 	if (!c.pg)
 		sra_db__exec(db, "PRAGMA cache_size = -2000");	/* SQLite's default again */
 	sra_rows_free(rows);
 	sra_import_summary_dispose(&sum);
 	sra_import__set_dispose(&c.seen);
+	sra_import__set_dispose(&c.existing);
+	sra_buf_dispose(&c.dbkey);
 	for (i = 0; c.keys && i < c.ncols; i++)
 		free(c.keys[i]);
 	free(c.keys);

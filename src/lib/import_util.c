@@ -67,6 +67,21 @@ int sra_import__set_add(sra_import__set *s, const char *key, size_t len, size_t 
 	return 0;
 }
 
+int sra_import__set_has(const sra_import__set *s, const char *key, size_t len)
+{
+	size_t j;
+
+	if (!s->n)
+		return 0;
+	j = hash(key, len) & (s->cap - 1);
+	while (s->keys[j]) {
+		if (strlen(s->keys[j]) == len && memcmp(s->keys[j], key, len) == 0)
+			return 1;
+		j = (j + 1) & (s->cap - 1);
+	}
+	return 0;
+}
+
 void sra_import__set_dispose(sra_import__set *s)
 {
 	size_t i;
@@ -231,7 +246,14 @@ int sra_import__utf8_ok(const char *str, size_t len)
 		uint32_t cp;
 
 		if (c >= 0x01 && c < 0x80) {
-			s++;
+			/* ASCII: eight bytes at a time while none is NUL or has the high bit */
+			for (s++; end - s >= 8; s += 8) {
+				uint64_t w;
+				memcpy(&w, s, 8);
+				if ((w & 0x8080808080808080ULL) ||
+				    ((w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL))
+					break;
+			}
 			continue;
 		}
 		if (c == 0)

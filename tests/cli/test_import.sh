@@ -144,4 +144,61 @@ EOF
   assert_eq "$(content_hash)" "$h" "a failed import changed the database"
 }
 
-run_cases case_review_commands case_records_real_data case_records_bad_input case_decisions
+# a large file in $TMP (made once): long enough to be killed mid-way
+big_csv() {
+  [ -s "$TMP/big.csv" ] || awk -v n="${1:-40000}" 'BEGIN {
+    ab = "Background: a synthetic abstract, long enough to weigh what a real one does."
+    while (length(ab) < 1000) ab = ab " Methods, results and conclusions, written out once more."
+    print "pmid,title,abstract,authors,year,label_included"
+    for (r = 1; r <= n; r++)
+      printf "%d,\"Record %d, a title\",\"%s\",Smith J and Doe A,%d,%s\n", 40000000 + r, r, ab, 1990 + r % 30, (r % 5 ? "N" : "Y")
+  }' >"$TMP/big.csv"
+  echo "$TMP/big.csv"
+}
+
+# start `sra import records` in the background, SIGKILL it once rows are going
+# in (SQLite: its rollback journal exists; PostgreSQL: the COPY has rows)
+kill_import_midway() {
+  local review=$1 file=$2 pid i started=0
+  "$SRA" import records --review "$review" "$file" --url "$URL" -q >/dev/null 2>&1 &
+  pid=$!
+  for i in $(seq 1 1000); do
+    if [ "$BACKEND" = sqlite ]; then
+      [ -e "$DBFILE-journal" ] && { started=1; break; }
+    else
+      [ "$($PSQL -X -A -t -d "$DBNAME" -c "SELECT count(*) FROM pg_stat_progress_copy WHERE datname = current_database() AND tuples_processed > 0")" != 0 ] && { started=1; break; }
+    fi
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.02
+  done
+  kill -9 "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+  [ "$started" = 1 ] || { fail "the import finished before it could be killed"; return 1; }
+  sleep 0.2	# PostgreSQL notices the lost connection and rolls back
+}
+
+case_records_killed_leaves_nothing() {
+  local r big h
+  expect_exit 0 "$SRA" db upgrade head --url "$URL" -q || return
+  r=$(new_review)
+  big=$(big_csv)
+  # into an empty review (PostgreSQL: COPY straight into search_results)
+  kill_import_midway "$r" "$big" || return
+  assert_eq "$(q "SELECT count(*) FROM search_results")" 0 "records after SIGKILL"
+  # into a review with records (PostgreSQL: the staging table and the upsert)
+  printf 'pmid,title,label_included\n40000001,Already here,Y\n7,Seven,N\n' >"$TMP/two.csv"
+  expect_exit 0 "$SRA" import records --review "$r" "$TMP/two.csv" --url "$URL" -q || return
+  h=$(content_hash)
+  kill_import_midway "$r" "$big" || return
+  assert_eq "$(content_hash)" "$h" "SIGKILL changed the database"
+  if [ "$BACKEND" = sqlite ]; then
+    assert_eq "$(q "PRAGMA integrity_check")" "ok" "integrity after SIGKILL"
+  fi
+  # and the next import goes through whole
+  expect_exit 0 "$SRA" import records --review "$r" "$big" --url "$URL" || return
+  assert_eq "$ERR" "inserted $(($(grep -c '' "$big") - 2)), updated 1, unchanged 0, invalid 0"
+  assert_eq "$(q "SELECT count(*) FROM search_results")" "$(($(grep -c '' "$big")))" "records after a whole import"
+}
+
+run_cases case_review_commands case_records_real_data case_records_bad_input case_decisions \
+  case_records_killed_leaves_nothing

@@ -386,6 +386,82 @@ static void small_csv(int pg)
 	fx_close(&f);
 }
 
+/*
+ * One file with a new, a changed and an unchanged row, into a review that has
+ * records (SQLite: INSERT for the new key, UPDATE for the others; PostgreSQL:
+ * the staging table and the upsert), then into a second, empty review
+ * (PostgreSQL: COPY straight into search_results) beside the first.
+ */
+static void mixed_rows(int pg)
+{
+	fx f;
+	sra_import_summary s;
+	sra_review_fields rf = SRA_REVIEW_FIELDS_INIT;
+	char *p, *bad, *id2, *stamp1, *other = NULL, sql[256];
+	sra_rows *rows;
+
+	if (fx_open(&f, pg) < 0) {
+		skip();
+		return;
+	}
+	p = path_in(&f, "mixed.csv");
+	sra_test_write_file(p, "id,title,abstract,human_decision\nm1,One,a1,Y\nm2,Two,a2,N\nm3,Three,,\n");
+	sra_assert_ok(import_records(&f, &s, p, NULL));
+	assert_int_equal(s.inserted, 3);
+	sra_import_summary_dispose(&s);
+	rows = q(&f, "SELECT id, updated_at FROM search_results WHERE source_id = 'm1'");
+	stamp1 = strdup(sra_rows_get(rows, 0, 1));
+	sra_rows_free(rows);
+	rows = q(&f, "SELECT id FROM search_results WHERE source_id = 'm2'");
+	id2 = strdup(sra_rows_get(rows, 0, 0));
+	sra_rows_free(rows);
+
+	/* m1 as it was, m2 with a new abstract, m3 gone from the file, m4 new */
+	sra_test_write_file(p, "id,title,abstract,human_decision\nm1,One,a1,Y\nm2,Two,a2 changed,N\nm4,Four,a4,Y\n");
+	sra_assert_ok(import_records(&f, &s, p, NULL));
+	assert_int_equal(s.inserted, 1);
+	assert_int_equal(s.updated, 1);
+	assert_int_equal(s.unchanged, 1);
+	sra_import_summary_dispose(&s);
+	assert_int_equal(q_int(&f, "SELECT count(*) FROM search_results"), 4);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM search_results WHERE source_id = 'm2' AND id = '%s' "
+		 "AND abstract = 'a2 changed'", id2);
+	assert_int_equal(q_int(&f, sql), 1);
+	rows = q(&f, "SELECT updated_at FROM search_results WHERE source_id = 'm1'");
+	assert_string_equal(sra_rows_get(rows, 0, 0), stamp1);	/* unchanged: not rewritten */
+	sra_rows_free(rows);
+
+	/* the same file into a second review: its own rows, the first review's untouched */
+	rf.research_question = "Another question";
+	rf.exclusion_criteria = "Anything else";
+	sra_assert_ok(sra_review_create(&other, f.db, &rf));
+	/* a bad row part-way into the empty review: the COPY is abandoned, nothing stays */
+	bad = path_in(&f, "bad.csv");
+	sra_test_write_file(bad, "id,title,human_decision\nb1,One,Y\nb2,Two,N\nb3,Three,Maybe\n");
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(sra_import_records(&s, f.db, other, bad, NULL), SRA_EINVALID);
+	assert_non_null(strstr(sra_error_last()->message, "bad.csv:4:"));
+	assert_int_equal(q_int(&f, "SELECT count(*) FROM search_results"), 4);
+	memset(&s, 0, sizeof(s));
+	sra_assert_ok(sra_import_records(&s, f.db, other, p, NULL));
+	assert_int_equal(s.inserted, 3);
+	assert_int_equal(s.updated + s.unchanged, 0);
+	sra_import_summary_dispose(&s);
+	assert_int_equal(q_int(&f, "SELECT count(*) FROM search_results"), 7);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM search_results WHERE review_id = '%s'", f.review);
+	assert_int_equal(q_int(&f, sql), 4);
+
+	free(other);
+	free(bad);
+	free(id2);
+	free(stamp1);
+	free(p);
+	fx_close(&f);
+}
+
+static void test_import_records__mixed_rows_sqlite(void **state) { (void)state; mixed_rows(0); }
+static void test_import_records__mixed_rows_pg(void **state) { (void)state; mixed_rows(1); }
+
 static void test_import_records__small_csv_sqlite(void **state) { (void)state; small_csv(0); }
 static void test_import_records__small_csv_pg(void **state) { (void)state; small_csv(1); }
 
@@ -806,6 +882,8 @@ int main(void)
 		cmocka_unit_test(test_import_detect__formats),
 		cmocka_unit_test(test_import_records__small_csv_sqlite),
 		cmocka_unit_test(test_import_records__small_csv_pg),
+		cmocka_unit_test(test_import_records__mixed_rows_sqlite),
+		cmocka_unit_test(test_import_records__mixed_rows_pg),
 		cmocka_unit_test(test_import_records__real_data_sqlite),
 		cmocka_unit_test(test_import_records__real_data_pg),
 		cmocka_unit_test(test_import_xlsx__shared_strings_sqlite),
