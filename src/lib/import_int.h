@@ -119,4 +119,12 @@ int sra_import__review_exists(sra_db *db, const char *review);
 /* error helpers: SRA_ERROR_IMPORT with SRA_EINVALID */
 #define sra_import__fail(...) sra_error_set(SRA_ERROR_IMPORT, SRA_EINVALID, __VA_ARGS__)
 
+/*
+ * A bad line of an input file.  With skip_invalid it is listed in `sum`
+ * (which owns the message) and 0 is returned; otherwise the error
+ * "<path>:<line>: <message>" is set and SRA_EINVALID returned.
+ */
+int sra_import__problem(sra_import_summary *sum, int skip_invalid, const char *path, size_t line,
+			const char *fmt, va_list ap);
+
 #endif

@@ -105,23 +105,13 @@ typedef struct rec_ctx {
 static int bad_row(rec_ctx *c, size_t line, const char *fmt, ...) SRA_PRINTF(3, 4);
 static int bad_row(rec_ctx *c, size_t line, const char *fmt, ...)
 {
-	sra_buf msg = SRA_BUF_INIT;
 	va_list ap;
+	int error;
 
-	sra_buf_printf(&msg, "%s:%zu: ", c->path, line);
 	va_start(ap, fmt);
-	sra_buf_vprintf(&msg, fmt, ap);
+	error = sra_import__problem(c->sum, c->opts->skip_invalid, c->path, line, fmt, ap);
 	va_end(ap);
-	if (!c->opts->skip_invalid) {
-		int e = sra_import__fail("%s", sra_buf_cstr(&msg));
-		sra_buf_dispose(&msg);
-		return e;
-	}
-	c->sum->problems = sra__realloc(c->sum->problems, (size_t)(c->sum->invalid + 1) * sizeof(*c->sum->problems));
-	c->sum->problems[c->sum->invalid].line = line;
-	c->sum->problems[c->sum->invalid].message = sra_buf_detach(&msg);
-	c->sum->invalid++;
-	return 0;
+	return error;
 }
 
 static long find_header(const rec_ctx *c, size_t ncells, const char *const *cells, const size_t *lens,

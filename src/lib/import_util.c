@@ -406,3 +406,22 @@ const char *sra_import_final_decision(const char *cons, const char *comp, const 
 		return cons;
 	return "uncertain";
 }
+
+int sra_import__problem(sra_import_summary *sum, int skip_invalid, const char *path, size_t line,
+			const char *fmt, va_list ap)
+{
+	sra_buf msg = SRA_BUF_INIT;
+
+	sra_buf_printf(&msg, "%s:%zu: ", path, line);
+	sra_buf_vprintf(&msg, fmt, ap);
+	if (!skip_invalid) {
+		int e = sra_import__fail("%s", sra_buf_cstr(&msg));
+		sra_buf_dispose(&msg);
+		return e;
+	}
+	sum->problems = sra__realloc(sum->problems, (size_t)(sum->invalid + 1) * sizeof(*sum->problems));
+	sum->problems[sum->invalid].line = line;
+	sum->problems[sum->invalid].message = sra_buf_detach(&msg);
+	sum->invalid++;
+	return 0;
+}
