@@ -568,20 +568,7 @@ done:
 
 static void report(dec_ctx *c, int force)
 {
-	sra_import_progress pr;
-	double now;
-
-	if (!c->opts->progress)
-		return;
-	now = sra_import__now();
-	if (!force && now - c->last_report < 0.25)
-		return;
-	c->last_report = now;
-	pr.rows = c->rows;
-	pr.bytes_done = c->bytes_done;
-	pr.bytes_total = c->bytes_total;
-	pr.elapsed_s = now - c->t0;
-	c->opts->progress(&pr, c->opts->payload);
+	sra_import__report(c->opts, c->t0, &c->last_report, c->rows, c->bytes_done, c->bytes_total, force);
 }
 
 /* check and write one decision object */

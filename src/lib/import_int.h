@@ -124,6 +124,13 @@ int sra_import__review_exists(sra_db *db, const char *review);
  * (which owns the message) and 0 is returned; otherwise the error
  * "<path>:<line>: <message>" is set and SRA_EINVALID returned.
  */
+/*
+ * Report progress through opts->progress, at most four times a second
+ * unless `force`; *last is the time of the last report (sra_import__now()).
+ */
+void sra_import__report(const sra_import_options *opts, double t0, double *last, uint64_t rows,
+			uint64_t bytes_done, uint64_t bytes_total, int force);
+
 int sra_import__problem(sra_import_summary *sum, int skip_invalid, const char *path, size_t line,
 			const char *fmt, va_list ap);
 

@@ -294,20 +294,7 @@ static const char *cell_name(rec_ctx *c, int f)
 
 static void report(rec_ctx *c, int force)
 {
-	sra_import_progress p;
-	double now;
-
-	if (!c->opts->progress)
-		return;
-	now = sra_import__now();
-	if (!force && now - c->last_report < 0.25)
-		return;
-	c->last_report = now;
-	p.rows = c->staged;
-	p.bytes_done = c->bytes_done;
-	p.bytes_total = c->bytes_total;
-	p.elapsed_s = now - c->t0;
-	c->opts->progress(&p, c->opts->payload);
+	sra_import__report(c->opts, c->t0, &c->last_report, c->staged, c->bytes_done, c->bytes_total, force);
 }
 
 static void on_bytes(void *payload, uint64_t done, uint64_t total)

@@ -425,3 +425,22 @@ int sra_import__problem(sra_import_summary *sum, int skip_invalid, const char *p
 	sum->invalid++;
 	return 0;
 }
+
+void sra_import__report(const sra_import_options *opts, double t0, double *last, uint64_t rows,
+			uint64_t bytes_done, uint64_t bytes_total, int force)
+{
+	sra_import_progress p;
+	double now;
+
+	if (!opts->progress)
+		return;
+	now = sra_import__now();
+	if (!force && now - *last < 0.25)
+		return;
+	*last = now;
+	p.rows = rows;
+	p.bytes_done = bytes_done;
+	p.bytes_total = bytes_total;
+	p.elapsed_s = now - t0;
+	opts->progress(&p, opts->payload);
+}
