@@ -121,6 +121,30 @@ void sra_test_pg_drop(const char *url)
 	admin_exec(sql);
 }
 
+char *sra_test_db_url(char **dir, const char *dialect, const char *file)
+{
+	char *url;
+
+	*dir = NULL;
+	if (strcmp(dialect, "sqlite") != 0) {
+		if (!(url = sra_test_pg_url()))
+			print_message("TEST_DATABASE_URL is not set: the PostgreSQL cases skip\n");
+		return url;
+	}
+	*dir = sra_test_tmpdir();
+	return sra_test_sqlite_url(*dir, file);
+}
+
+void sra_test_db_dispose(char *dir, char *url)
+{
+	if (dir)
+		sra_test_rmtree(dir);
+	else if (url)
+		sra_test_pg_drop(url);
+	free(dir);
+	free(url);
+}
+
 char *sra_test_run(int *status, const char *fmt, ...)
 {
 	char cmd[16384];

@@ -37,6 +37,16 @@ char *sra_test_sqlite_url(const char *dir, const char *name);
 char *sra_test_pg_url(void);
 void sra_test_pg_drop(const char *url);
 
+/*
+ * A fresh, empty database for a group of cases: a file named `file` in a new
+ * temporary directory (sqlite; *dir set), or a new database on the test
+ * server (postgresql; *dir NULL).  Returns the URL, or NULL when no server
+ * is configured (the cases skip).  sra_test_db_dispose drops or removes it
+ * and frees both strings; NULLs are fine.
+ */
+char *sra_test_db_url(char **dir, const char *dialect, const char *file);
+void sra_test_db_dispose(char *dir, char *url);
+
 /* run a shell command, capture stdout (and the exit status); caller frees */
 char *sra_test_run(int *status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

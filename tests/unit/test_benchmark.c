@@ -31,39 +31,24 @@ typedef struct {
 static fixture sqlite_fx = { "sqlite", NULL, NULL, NULL, 0 };
 static fixture pg_fx = { "postgresql", NULL, NULL, NULL, 0 };
 
-static int sqlite_group_setup(void **state)
+/* each group's database, shared by its cases */
+static int group_open(fixture *f)
 {
-	(void)state;
-	sqlite_fx.dir = sra_test_tmpdir();
-	sqlite_fx.url = sra_test_sqlite_url(sqlite_fx.dir, "bench.db");
+	f->url = sra_test_db_url(&f->dir, f->dialect, "bench.db");
 	return 0;
 }
 
-static int sqlite_group_teardown(void **state)
+static int group_close(fixture *f)
 {
-	(void)state;
-	sra_test_rmtree(sqlite_fx.dir);
-	free(sqlite_fx.dir);
-	free(sqlite_fx.url);
+	sra_test_db_dispose(f->dir, f->url);
+	f->dir = f->url = NULL;
 	return 0;
 }
 
-static int pg_group_setup(void **state)
-{
-	(void)state;
-	pg_fx.url = sra_test_pg_url();
-	if (!pg_fx.url)
-		print_message("TEST_DATABASE_URL is not set: the PostgreSQL cases skip\n");
-	return 0;
-}
-
-static int pg_group_teardown(void **state)
-{
-	(void)state;
-	sra_test_pg_drop(pg_fx.url);
-	free(pg_fx.url);
-	return 0;
-}
+static int sqlite_group_setup(void **state) { (void)state; return group_open(&sqlite_fx); }
+static int sqlite_group_teardown(void **state) { (void)state; return group_close(&sqlite_fx); }
+static int pg_group_setup(void **state) { (void)state; return group_open(&pg_fx); }
+static int pg_group_teardown(void **state) { (void)state; return group_close(&pg_fx); }
 
 /* open, and bring to head the first time */
 static int setup(void **state)
