@@ -1940,6 +1940,23 @@ done:
 	return error;
 }
 
+/* the WHERE and RETURNING clauses that UPDATE and DELETE share */
+static int where_returning(sra_buf *out, xl_ectx *cx, json_t *s)
+{
+	int error;
+
+	if (GET(s, "whereClause")) {
+		json_t *wf;
+
+		if (IS(NODE(GET(s, "whereClause"), &wf), "CurrentOfExpr"))
+			return sra_xlate__unsupported("WHERE CURRENT OF");
+		sra_buf_puts(out, " WHERE ");
+		if ((error = expr(out, cx, GET(s, "whereClause"))) < 0)
+			return error;
+	}
+	return returning(out, cx, LIST(s, "returningList"));
+}
+
 static int update_stmt(sra_buf *out, const xl_ectx *outer, json_t *s)
 {
 	json_t *rel = GET(s, "relation"), *from = LIST(s, "fromClause");
@@ -1966,16 +1983,7 @@ static int update_stmt(sra_buf *out, const xl_ectx *outer, json_t *s)
 				return error;
 		}
 	}
-	if (GET(s, "whereClause")) {
-		json_t *wf;
-
-		if (IS(NODE(GET(s, "whereClause"), &wf), "CurrentOfExpr"))
-			return sra_xlate__unsupported("WHERE CURRENT OF");
-		sra_buf_puts(out, " WHERE ");
-		if ((error = expr(out, &cx, GET(s, "whereClause"))) < 0)
-			return error;
-	}
-	return returning(out, &cx, LIST(s, "returningList"));
+	return where_returning(out, &cx, s);
 }
 
 static int delete_stmt(sra_buf *out, const xl_ectx *outer, json_t *s)
@@ -1991,16 +1999,7 @@ static int delete_stmt(sra_buf *out, const xl_ectx *outer, json_t *s)
 	sra_buf_puts(out, "DELETE FROM ");
 	if ((error = range_var(out, rel, &cx.zAlias)) < 0)
 		return error;
-	if (GET(s, "whereClause")) {
-		json_t *wf;
-
-		if (IS(NODE(GET(s, "whereClause"), &wf), "CurrentOfExpr"))
-			return sra_xlate__unsupported("WHERE CURRENT OF");
-		sra_buf_puts(out, " WHERE ");
-		if ((error = expr(out, &cx, GET(s, "whereClause"))) < 0)
-			return error;
-	}
-	return returning(out, &cx, LIST(s, "returningList"));
+	return where_returning(out, &cx, s);
 }
 
 int sra_xlate__dml(sra_buf *out, const xl_ectx *cx, const char *type, json_t *body)
