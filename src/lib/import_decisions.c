@@ -541,7 +541,7 @@ static int write_decision(dec_ctx *c, decision *d)
 		rows = NULL;
 		id = d->run_id;
 	} else {
-		sra__uuid_v4(newid);
+		sra__uuid_v7(newid);
 		id = newid;
 	}
 	p[0] = SRA_VAL_TEXT(id);
