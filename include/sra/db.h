@@ -63,7 +63,9 @@ typedef struct sra_open_options {
 
 /**
  * Connect to (or open) the database at `url`.  Loads the PostgreSQL client
- * library only when a PostgreSQL URL is used.
+ * library only when a PostgreSQL URL is used.  A handle is used by one thread
+ * at a time (SQLite connections are opened without their own mutex); open one
+ * handle per thread.
  *
  * @param out   the handle; the caller frees it with sra_db_free()
  * @return 0, SRA_EINVALID (bad URL) or SRA_EBACKEND (unreachable, refused)

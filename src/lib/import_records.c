@@ -87,12 +87,11 @@ typedef struct rec_ctx {
 	int ended;			/* an empty source id ended the data */
 	uint64_t staged;
 	sra_import__set seen;		/* source_db \t source_id → line */
-	sra_import__copy copy;		/* PostgreSQL: COPY into search_results or the staging table */
+	sra_import__copy copy;		/* new rows: search_results, or on PostgreSQL maybe the staging table */
 	int direct;			/* PostgreSQL: the COPY goes straight into search_results */
 	sra_import__set existing;	/* SQLite: the review's keys before the import */
-	sra_import__stmt insert;	/* SQLite: a row with a new key */
 	sra_import__stmt update;	/* SQLite: a row with an existing key, written if changed */
-	uint64_t inserted, updated;	/* SQLite: rows the statements inserted or changed */
+	uint64_t inserted, updated;	/* SQLite: rows the import inserted or changed */
 	sra_buf dbkey;			/* SQLite: building a key of `existing` */
 	sra_buf raw, meta, authors, keywords, tmp, key;
 	char **norm;			/* per cell: normalised copy (whole numbers) */
@@ -424,7 +423,7 @@ static int on_row(void *payload, size_t line, size_t ncells, const char *const *
 	sra_buf_printf(&c->meta, "{\"benchmark_human_decision\":%s}",
 		       hd == 1 ? "true" : hd == 0 ? "false" : "null");
 
-	sra__uuid_v4(id);
+	sra__uuid_v7(id);
 	stage[0] = c->review;
 	stage[1] = id;
 	stage[2] = source_db;
@@ -463,27 +462,22 @@ static int on_row(void *payload, size_t line, size_t ncells, const char *const *
 	}
 	stage[11] = c->raw.ptr;
 	stage[12] = c->meta.ptr;
-	if (c->pg) {
+	if (!exists) {
 		if ((error = sra_import__copy_row(&c->copy, stage)) < 0)
 			return error;
+		c->inserted++;		/* SQLite's count; PostgreSQL counts after the upsert */
 	} else {
 		sra_value p[NSTAGE];
 		sra_rows *rows = NULL;
 
 		for (i = 0; i < NSTAGE; i++)
 			p[i] = SRA_VAL_TEXT(stage[i]);
-		if (!exists) {
-			if ((error = sra_import__execute(&c->insert, p, NSTAGE)) < 0)
-				return error;
-			c->inserted++;
-		} else {
-			/* the UPDATE compares first: an unchanged row is not written, and changes() says 0 */
-			if ((error = sra_import__execute(&c->update, p, NSTAGE)) < 0 ||
-			    (error = sra_db__query(&rows, c->db, "SELECT changes()", NULL, 0)) < 0)
-				return error;
-			c->updated += strtoull(sra_rows_get(rows, 0, 0), NULL, 10);
-			sra_rows_free(rows);
-		}
+		/* SQLite: the UPDATE compares first: an unchanged row is not written, and changes() says 0 */
+		if ((error = sra_import__execute(&c->update, p, NSTAGE)) < 0 ||
+		    (error = sra_db__query(&rows, c->db, "SELECT changes()", NULL, 0)) < 0)
+			return error;
+		c->updated += strtoull(sra_rows_get(rows, 0, 0), NULL, 10);
+		sra_rows_free(rows);
 	}
 	c->staged++;
 	report(c, 0);
@@ -529,12 +523,7 @@ static const char pg_upsert_sql[] =
 	"RETURNING (xmax = 0) AS inserted) "
 	"SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up";
 
-/* SQLite: the parameters are the columns of stage_cols, $1 review_id to $13 source_metadata */
-static const char sqlite_insert_sql[] =
-	"INSERT INTO main.search_results (review_id, id, source_db, source_id, " PG_COLS ") "
-	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
-
-/* $2 (a fresh id) is not used: the row keeps its own */
+/* SQLite: the parameters are the columns of stage_cols; $2 (a fresh id) is not used: the row keeps its own */
 static const char sqlite_update_sql[] =
 	"UPDATE main.search_results SET doi = $5, title = $6, abstract = $7, journal = $8, year = $9, "
 	"authors = $10, keywords = $11, raw_data = $12, source_metadata = $13 "
@@ -659,11 +648,15 @@ int sra_import_records(sra_import_summary *out, sra_db *db, const char *review_i
 						    stage_cols, NSTAGE)) < 0)
 			goto done;
 	} else {
-		/* the rows go straight in: a staging table would write every byte twice */
+		/*
+		 * New keys go straight in by the bulk load (a staging table would
+		 * write every byte twice); existing keys by an UPDATE between its
+		 * rows, which SQLite allows and PostgreSQL's COPY would not.
+		 */
 		if ((error = sra_db__exec(db, "PRAGMA cache_size = -65536")) < 0 ||
 		    (error = load_existing(&c, &p)) < 0 ||
-		    (error = sra_import__prepare(&c.insert, db, sqlite_insert_sql)) < 0 ||
-		    (error = sra_import__prepare(&c.update, db, sqlite_update_sql)) < 0)
+		    (error = sra_import__prepare(&c.update, db, sqlite_update_sql)) < 0 ||
+		    (error = sra_import__copy_begin(&c.copy, db, "search_results", stage_cols, NSTAGE)) < 0)
 			goto done;
 	}
 
@@ -707,7 +700,6 @@ done:
 		sra_import__copy_end(&c.copy, 0);
 		db->be->ops->rollback(db->be);
 	}
-	sra_import__finalize(&c.insert);
 	sra_import__finalize(&c.update);
 	if (!c.pg)
 		sra_db__exec(db, "PRAGMA cache_size = -2000");	/* SQLite's default again */

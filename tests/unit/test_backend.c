@@ -741,6 +741,7 @@ static const char *const copy_cells[][3] = {
 	{ "7", "ünïcode, 'quotes' \"and\" ;", "0.125" },
 };
 #define N_COPY_CELLS (sizeof(copy_cells) / sizeof(copy_cells[0]))
+#define N_MANY 1001	/* rows of a long load: not a multiple of any group size */
 
 static void test_backend_v2__copy(void **state)
 {
@@ -808,6 +809,53 @@ static void test_backend_v2__copy(void **state)
 	sra_assert_ok(be->ops->copy_row(be, bad, 3));
 	sra_assert_ok(be->ops->rollback(be));
 	assert_scalar(be, "SELECT count(*) FROM copy_t", "7");
+
+	/* many rows: SQLite sends them in groups; every row arrives, in full */
+	sra_assert_ok(be->ops->begin(be));
+	sra_assert_ok(be->ops->copy_begin(be, "copy_t", cols, 3));
+	for (k = 100; k < 100 + N_MANY; k++) {
+		char i[16], text[32];
+		const char *row[3];
+
+		snprintf(i, sizeof(i), "%zu", k);
+		snprintf(text, sizeof(text), "row %zu", k);
+		row[0] = i;
+		row[1] = k % 7 ? text : NULL;
+		row[2] = "2.5";
+		sra_assert_ok(be->ops->copy_row(be, row, 3));
+	}
+	/* committing with rows still held would lose them: refused */
+	assert_failed(be->ops->commit(be), SRA_EINVALID, "copy_end");
+	sra_assert_ok(be->ops->copy_end(be, 1));
+	sra_assert_ok(be->ops->commit(be));
+	sra_assert_ok(be->ops->query(&rows, be,
+		"SELECT count(*), count(s), sum(i), min(s), max(s) FROM copy_t WHERE i >= 100", NULL, 0));
+	assert_string_equal(sra_rows_get(rows, 0, 0), "1001");
+	assert_string_equal(sra_rows_get(rows, 0, 1), "858");		/* 1001 less the 143 multiples of 7 */
+	assert_string_equal(sra_rows_get(rows, 0, 2), "600600");	/* 100 + … + 1100 */
+	assert_string_equal(sra_rows_get(rows, 0, 3), "row 100");
+	assert_string_equal(sra_rows_get(rows, 0, 4), "row 999");
+	sra_rows_free(rows);
+	rows = NULL;
+
+	/* a duplicate deep in a long load: an error by copy_end, nothing stays */
+	sra_assert_ok(be->ops->begin(be));
+	sra_assert_ok(be->ops->copy_begin(be, "copy_t", cols, 3));
+	error = 0;
+	for (k = 2000; k < 2000 + N_MANY && error == 0; k++) {
+		char i[16];
+		const char *row[3] = { i, "x", "1" };
+
+		snprintf(i, sizeof(i), "%zu", k == 2500 ? (size_t)100 : k);
+		error = be->ops->copy_row(be, row, 3);
+	}
+	if (error == 0)
+		error = be->ops->copy_end(be, 1);
+	else
+		be->ops->copy_end(be, 0);
+	assert_int_equal(error, SRA_EBACKEND);
+	sra_assert_ok(be->ops->rollback(be));
+	assert_scalar(be, "SELECT count(*) FROM copy_t", "1008");
 
 	/* an unknown table: an error at copy_begin, nothing in progress after */
 	assert_failed(be->ops->copy_begin(be, "no_such_copy", cols, 3), SRA_EBACKEND, "no_such_copy");

@@ -169,9 +169,12 @@ typedef struct sra_backend_ops {
 
 	/*
 	 * Bulk load: COPY `table` (`columns`) FROM STDIN on PostgreSQL; on
-	 * SQLite a prepared INSERT.  copy_begin starts it, copy_row sends one
-	 * row of ncols text cells (NULL for SQL NULL), copy_end(ok) finishes it
-	 * (ok = 0 aborts).  Inside the caller's transaction.
+	 * SQLite INSERTs of many rows each.  copy_begin starts it, copy_row
+	 * sends one row of ncols text cells (NULL for SQL NULL; the cells are
+	 * borrowed for the call only), copy_end(ok) finishes it (ok = 0 aborts).
+	 * Rows are buffered: a bad row's error may come from a later copy_row or
+	 * from copy_end, never naming the row.  Inside the caller's transaction;
+	 * commit refuses while a bulk load is open, rollback ends it.
 	 */
 	int (*copy_begin)(sra_backend *be, const char *table, const char *const *columns, size_t ncols);
 	int (*copy_row)(sra_backend *be, const char *const *cells, size_t ncols);
