@@ -838,6 +838,39 @@ static void test_backend_v2__copy(void **state)
 	sra_rows_free(rows);
 	rows = NULL;
 
+	/* large rows: SQLite sends a group early once it holds 8 MiB; all arrive */
+	{
+		size_t big = (size_t)1 << 20;
+		char *text = malloc(big + 1);
+
+		assert_non_null(text);
+		memset(text, 'x', big);
+		text[big] = '\0';
+		sra_assert_ok(be->ops->begin(be));
+		sra_assert_ok(be->ops->copy_begin(be, "copy_t", cols, 3));
+		for (k = 0; k < 12; k++) {
+			char i[16];
+			const char *row[3] = { i, text, NULL };
+
+			snprintf(i, sizeof(i), "%zu", 5000 + k);
+			text[0] = (char)('a' + k);
+			sra_assert_ok(be->ops->copy_row(be, row, 3));
+		}
+		sra_assert_ok(be->ops->copy_end(be, 1));
+		sra_assert_ok(be->ops->commit(be));
+		free(text);
+	}
+	sra_assert_ok(be->ops->query(&rows, be,
+		"SELECT count(*), sum(length(s)), min(substr(s, 1, 2)), max(substr(s, 1, 2))"
+		" FROM copy_t WHERE i >= 5000", NULL, 0));
+	assert_string_equal(sra_rows_get(rows, 0, 0), "12");
+	assert_string_equal(sra_rows_get(rows, 0, 1), "12582912");
+	assert_string_equal(sra_rows_get(rows, 0, 2), "ax");
+	assert_string_equal(sra_rows_get(rows, 0, 3), "lx");
+	sra_rows_free(rows);
+	rows = NULL;
+	sra_assert_ok(be->ops->exec(be, "DELETE FROM copy_t WHERE i >= 5000"));
+
 	/* a duplicate deep in a long load: an error by copy_end, nothing stays */
 	sra_assert_ok(be->ops->begin(be));
 	sra_assert_ok(be->ops->copy_begin(be, "copy_t", cols, 3));
