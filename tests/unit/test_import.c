@@ -10,6 +10,7 @@
  * screening tables are compared before and after.
  */
 #include "testutil.h"
+#include "import_int.h"
 
 #include <sra/sra.h>
 #include <sra/import.h>
@@ -848,6 +849,48 @@ static void test_import_final_decision__rule(void **state)
 	assert_string_equal(sra_import_final_decision("include", "exclude", "exclude"), "exclude");
 }
 
+/*
+ * raw_data's JSON strings, read back by jansson (an independent parser):
+ * random text of every escape class -- control bytes, quotes, backslashes,
+ * UTF-8 of 2 to 4 bytes -- at every offset of the 8-byte steps.
+ */
+static void test_import_json_string__round_trip(void **state)
+{
+	static const char *const pieces[] = {
+		"a", "b", "Z", " ", "\"", "\\", "\n", "\r", "\t", "\b", "\f", "\x01", "\x1f", "\x7f",
+		"/", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "abcdefgh", "12345678901234567",
+	};
+	char text[256];
+	sra_buf b = SRA_BUF_INIT;
+	unsigned seed = 12345;
+	int round;
+
+	(void)state;
+	for (round = 0; round < 20000; round++) {
+		size_t n = 0, want = (seed = seed * 1103515245u + 12345u) % 40;
+		json_error_t jerr;
+		json_t *v;
+
+		while (want--) {
+			const char *p = pieces[((seed = seed * 1103515245u + 12345u) >> 16) % (sizeof(pieces) / sizeof(pieces[0]))];
+			if (n + strlen(p) >= sizeof(text))
+				break;
+			memcpy(text + n, p, strlen(p));
+			n += strlen(p);
+		}
+		sra_buf_clear(&b);
+		sra_import__json_string(&b, text, n);
+		v = json_loadb(b.ptr, b.size, JSON_DECODE_ANY, &jerr);
+		if (!v)
+			fail_msg("jansson rejects %s: %s", b.ptr, jerr.text);
+		assert_true(json_is_string(v));
+		assert_int_equal(json_string_length(v), n);
+		assert_memory_equal(json_string_value(v), text, n);
+		json_decref(v);
+	}
+	sra_buf_dispose(&b);
+}
+
 static void test_import_detect__formats(void **state)
 {
 	char *dir = sra_test_tmpdir(), path[4096];
@@ -880,6 +923,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_import_final_decision__rule),
 		cmocka_unit_test(test_import_detect__formats),
+		cmocka_unit_test(test_import_json_string__round_trip),
 		cmocka_unit_test(test_import_records__small_csv_sqlite),
 		cmocka_unit_test(test_import_records__small_csv_pg),
 		cmocka_unit_test(test_import_records__mixed_rows_sqlite),
