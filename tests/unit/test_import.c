@@ -333,6 +333,18 @@ static void small_csv(int pg)
 	assert_string_equal(sra_rows_get(rows, 3, 7), "10.1/x");
 	sra_rows_free(rows);
 
+	/* one import, one creation time, in the format the columns' default writes */
+	rows = q(&f, pg ? "SELECT count(DISTINCT created_at), bool_and(updated_at = created_at),"
+			  " bool_and(created_at BETWEEN now() - interval '1 hour' AND now()) FROM search_results"
+			: "SELECT count(DISTINCT created_at), min(updated_at = created_at),"
+			  " min(created_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9]Z'"
+			  " AND julianday(created_at) BETWEEN julianday('now', '-1 hour') AND julianday('now'))"
+			  " FROM search_results");
+	assert_string_equal(sra_rows_get(rows, 0, 0), "1");
+	assert_string_equal(sra_rows_get(rows, 0, 1), pg ? "t" : "1");
+	assert_string_equal(sra_rows_get(rows, 0, 2), pg ? "t" : "1");
+	sra_rows_free(rows);
+
 	/* a changed row is updated, the others left alone */
 	t = sra_test_read_file(p);
 	*strstr(t, "Second") = 'Z';
