@@ -113,7 +113,9 @@ const char *sra_import__source_db_label(const char *s, size_t len);
 /* seconds since some fixed point, for rates */
 double sra_import__now(void);
 
-/* 0 when the review (a normalised id) exists, else SRA_ENOTFOUND (import_records.c) */
+/* whether the review (a normalised id) exists, into *out; 0 or an error (import_records.c) */
+int sra_import__review_found(int *out, sra_db *db, const char *review);
+/* 0 when the review exists, else SRA_ENOTFOUND */
 int sra_import__review_exists(sra_db *db, const char *review);
 
 /* error helpers: SRA_ERROR_IMPORT with SRA_EINVALID */

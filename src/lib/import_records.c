@@ -582,8 +582,7 @@ static int load_existing(rec_ctx *c, const sra_value *review)
 	return 0;
 }
 
-/* whether the review exists; SRA_ENOTFOUND otherwise */
-int sra_import__review_exists(sra_db *db, const char *review)
+int sra_import__review_found(int *out, sra_db *db, const char *review)
 {
 	sra_value p = SRA_VAL_TEXT(review);
 	sra_rows *rows = NULL;
@@ -593,9 +592,18 @@ int sra_import__review_exists(sra_db *db, const char *review)
 				   ? "SELECT 1 FROM systematic_reviews WHERE id = $1::uuid"
 				   : "SELECT 1 FROM systematic_reviews WHERE id = $1", &p, 1)) < 0)
 		return error;
-	error = rows->nrows ? 0 : sra_error_set(SRA_ERROR_IMPORT, SRA_ENOTFOUND, "no review with id %s", review);
+	*out = rows->nrows > 0;
 	sra_rows_free(rows);
-	return error;
+	return 0;
+}
+
+int sra_import__review_exists(sra_db *db, const char *review)
+{
+	int found, error;
+
+	if ((error = sra_import__review_found(&found, db, review)) < 0)
+		return error;
+	return found ? 0 : sra_error_set(SRA_ERROR_IMPORT, SRA_ENOTFOUND, "no review with id %s", review);
 }
 
 int sra_import_records(sra_import_summary *out, sra_db *db, const char *review_id,

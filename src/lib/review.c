@@ -133,21 +133,6 @@ static const char sqlite_upsert_tail[] =
 	"AND json(t.criteria_framework_answers) IS json(excluded.criteria_framework_answers) "
 	"AND json(t.review_metadata) IS json(excluded.review_metadata)) RETURNING id";
 
-static int exists(int *out, sra_db *db, const char *id)
-{
-	sra_value p = SRA_VAL_TEXT(id);
-	sra_rows *rows = NULL;
-	int error;
-
-	if ((error = sra_db__query(&rows, db, sra_import__pg(db)
-				   ? "SELECT 1 FROM systematic_reviews WHERE id = $1::uuid"
-				   : "SELECT 1 FROM systematic_reviews WHERE id = $1", &p, 1)) < 0)
-		return error;
-	*out = rows->nrows > 0;
-	sra_rows_free(rows);
-	return 0;
-}
-
 static int write_review(char **out, int *changed, sra_db *db, const sra_review_fields *f, int upsert)
 {
 	checked c;
@@ -162,7 +147,7 @@ static int write_review(char **out, int *changed, sra_db *db, const sra_review_f
 	if ((error = db->be->ops->begin(db->be)) < 0)
 		goto done;
 	in_txn = 1;
-	if ((error = exists(&had, db, c.id)) < 0)
+	if ((error = sra_import__review_found(&had, db, c.id)) < 0)
 		goto done;
 	if (had && !upsert) {
 		error = sra_error_set(SRA_ERROR_IMPORT, SRA_EEXISTS, "a review with id %s exists already", c.id);
