@@ -42,6 +42,10 @@ json_t *sra_bm__num_json(const char *cell);
 /* an integer cell as a JSON integer, or null */
 json_t *sra_bm__int_json(const char *cell);
 
+/* append s (NULL as "") in at most w display columns, UTF-8 aware, "…" marking a
+ * cut; line breaks and tabs become spaces so a table row stays one line */
+void sra_bm__put_clipped(sra_buf *b, const char *s, size_t w);
+
 /* the dump flags of every JSON document sra writes */
 #define SRA_BM_JSON_FLAGS (JSON_REAL_PRECISION(17) | JSON_PRESERVE_ORDER)
 

@@ -158,22 +158,10 @@ static int final_counts(sra_confusion *c, const sra_rows *run, const json_t *det
 	return 1;
 }
 
-/* a figure for people: as sra_metrics_format_text prints them */
-static const char *fmt_num(char *buf, size_t size, double v, int defined)
-{
-	if (!defined || !isfinite(v))
-		snprintf(buf, size, "n/a");
-	else if (v == 0 || (fabs(v) >= 1e-4 && fabs(v) < 1000))
-		snprintf(buf, size, "%.6f", v);
-	else
-		snprintf(buf, size, "%.6g", v);
-	return buf;
-}
-
 /* a JSON number, or n/a */
 static const char *fmt_json_num(char *buf, size_t size, const json_t *j)
 {
-	return fmt_num(buf, size, json_is_number(j) ? json_number_value(j) : NAN, json_is_number(j));
+	return sra_metrics__fmt_num(buf, size, json_is_number(j) ? json_number_value(j) : NAN, json_is_number(j));
 }
 
 /* "0.800000 [0.669629, 0.887562]" from a metric object */
@@ -218,7 +206,7 @@ static double iso_seconds(const char *a, const char *b)
 }
 
 /* shorten s to at most w display columns (UTF-8 aware), "…" marking a cut */
-static void put_clipped(sra_buf *b, const char *s, size_t w)
+void sra_bm__put_clipped(sra_buf *b, const char *s, size_t w)
 {
 	size_t cols = 0, i, end, cut = 0;
 
@@ -349,15 +337,15 @@ int sra_benchmark_list(char **out, sra_db *db, const char *review_id, sra_benchm
 		sra_buf_printf(&b, "  %-9s  %8s  ", sra_rows_get(rows, r, BM_RUN_STATUS)
 			       ? sra_rows_get(rows, r, BM_RUN_STATUS) : "-",
 			       sra_rows_get(rows, r, BM_RUN_N_ITEMS) ? sra_rows_get(rows, r, BM_RUN_N_ITEMS) : "-");
-		sra_buf_printf(&b, "%8s  ", sens ? fmt_num(v, sizeof(v), strtod(sens, NULL), 1) : "n/a");
-		sra_buf_printf(&b, "%8s  ", spec ? fmt_num(v, sizeof(v), strtod(spec, NULL), 1) : "n/a");
+		sra_buf_printf(&b, "%8s  ", sens ? sra_metrics__fmt_num(v, sizeof(v), strtod(sens, NULL), 1) : "n/a");
+		sra_buf_printf(&b, "%8s  ", spec ? sra_metrics__fmt_num(v, sizeof(v), strtod(spec, NULL), 1) : "n/a");
 		sra_buf_printf(&b, "%s", sra_rows_get(rows, r, BM_RUN_POLICY)
 			       ? sra_rows_get(rows, r, BM_RUN_POLICY) : "-");
 		trim_trailing_blanks(&b);
 		sra_buf_putc(&b, '\n');
 		if (notes && *notes) {
 			sra_buf_puts(&b, "          ");
-			put_clipped(&b, notes, 69);
+			sra_bm__put_clipped(&b, notes, 69);
 			sra_buf_putc(&b, '\n');
 		}
 	}
@@ -381,7 +369,7 @@ static void put_reviewer_line(sra_buf *b, const char *name, const sra_metrics *c
 	for (k = 0; k < 3; k++) {
 		const sra_metric *mm = m[k] ? sra_metrics_get(m[k], idx, NULL) : NULL;
 
-		sra_buf_printf(b, "  %14s", mm ? fmt_num(v, sizeof(v), mm->value, mm->value_defined) : "-");
+		sra_buf_printf(b, "  %14s", mm ? sra_metrics__fmt_num(v, sizeof(v), mm->value, mm->value_defined) : "-");
 	}
 	sra_buf_putc(b, '\n');
 }
@@ -514,7 +502,7 @@ static int show_text(char **out, const sra_rows *run, unsigned int flags)
 	}
 	if (notes && *notes) {
 		sra_buf_puts(&b, "  notes      ");
-		put_clipped(&b, notes, 67);
+		sra_bm__put_clipped(&b, notes, 67);
 		sra_buf_putc(&b, '\n');
 	}
 	if (json_is_object(counts))
@@ -709,16 +697,16 @@ int sra_benchmark_compare(char **out, sra_db *db, const char *run_a, const char 
 			const sra_metric *x = sra_metrics_get(&ma, i, NULL), *y = sra_metrics_get(&mb, i, NULL);
 			sra_buf ba = SRA_BUF_INIT, bb = SRA_BUF_INIT;
 
-			fmt_num(va, sizeof(va), x->value, x->value_defined);
-			fmt_num(vb, sizeof(vb), y->value, y->value_defined);
+			sra_metrics__fmt_num(va, sizeof(va), x->value, x->value_defined);
+			sra_metrics__fmt_num(vb, sizeof(vb), y->value, y->value_defined);
 			sra_buf_puts(&ba, va);
 			sra_buf_puts(&bb, vb);
 			if (x->ci_method && x->ci_low_defined && x->ci_high_defined)
-				sra_buf_printf(&ba, " [%s, %s]", fmt_num(dv, sizeof(dv), x->ci_low, 1),
-					       fmt_num(va, sizeof(va), x->ci_high, 1));
+				sra_buf_printf(&ba, " [%s, %s]", sra_metrics__fmt_num(dv, sizeof(dv), x->ci_low, 1),
+					       sra_metrics__fmt_num(va, sizeof(va), x->ci_high, 1));
 			if (y->ci_method && y->ci_low_defined && y->ci_high_defined)
-				sra_buf_printf(&bb, " [%s, %s]", fmt_num(dv, sizeof(dv), y->ci_low, 1),
-					       fmt_num(vb, sizeof(vb), y->ci_high, 1));
+				sra_buf_printf(&bb, " [%s, %s]", sra_metrics__fmt_num(dv, sizeof(dv), y->ci_low, 1),
+					       sra_metrics__fmt_num(vb, sizeof(vb), y->ci_high, 1));
 			sra_buf_printf(&b, "%-13s %32s %32s\n", name, sra_buf_cstr(&ba), sra_buf_cstr(&bb));
 			sra_buf_dispose(&ba);
 			sra_buf_dispose(&bb);

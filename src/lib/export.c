@@ -127,28 +127,6 @@ static const char *short_decision(const char *d)
 	return "unc";
 }
 
-/* s in at most w display columns (UTF-8 aware), cut with an ellipsis */
-static void put_title_clipped(sra_buf *b, const char *s, size_t w)
-{
-	size_t cols = 0, i, k, cut = 0;
-
-	if (!s)
-		s = "";
-	for (i = 0; s[i]; i++) {
-		if (((unsigned char)s[i] & 0xc0) == 0x80)
-			continue;
-		if (cols == w - 1)
-			cut = i;
-		cols++;
-	}
-	if (cols > w)
-		i = cut;
-	for (k = 0; k < i; k++)
-		sra_buf_putc(b, s[k] == '\n' || s[k] == '\r' || s[k] == '\t' ? ' ' : s[k]);
-	if (cols > w)
-		sra_buf_puts(b, "\xe2\x80\xa6");
-}
-
 static int item_cb(void *payload, size_t ncols, const char *const *cells)
 {
 	items_ctx *c = payload;
@@ -201,7 +179,7 @@ static int item_cb(void *payload, size_t ncols, const char *const *cells)
 		size_t at = l->size;
 
 		/* 20 + 1 + 3 + 1 + 3 + 1 + 3 + 1 + 3 + 1 + 3 + 1 + 7 + 1 = 49; title 30 */
-		put_title_clipped(l, cells[IT_SOURCE], 20);
+		sra_bm__put_clipped(l, cells[IT_SOURCE], 20);
 		while (l->size - at < 20)
 			sra_buf_putc(l, ' ');
 		sra_buf_printf(l, " %-3s %-3s %-3s %-3s %-3s %-7s ",
@@ -209,7 +187,7 @@ static int item_cb(void *payload, size_t ncols, const char *const *cells)
 			       short_decision(cells[IT_CD]), short_decision(cells[IT_MD]),
 			       short_decision(cells[IT_RD]), short_decision(cells[IT_FINAL]),
 			       cells[IT_CLASS]);
-		put_title_clipped(l, cells[IT_TITLE], 30);
+		sra_bm__put_clipped(l, cells[IT_TITLE], 30);
 		while (l->size && l->ptr[l->size - 1] == ' ')
 			sra_buf_truncate(l, l->size - 1);
 		sra_buf_putc(l, '\n');

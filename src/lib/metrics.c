@@ -515,7 +515,7 @@ oom:
 
 /* a figure for people: 6 decimals, or 6 significant digits when that would
  * hide it (below 1e-4, as a tiny LR- or SE) or be long (1000 and up) */
-static const char *fmt_num(char *buf, size_t size, double v, int defined)
+const char *sra_metrics__fmt_num(char *buf, size_t size, double v, int defined)
 {
 	if (!defined || !isfinite(v))
 		snprintf(buf, size, "n/a");
@@ -542,13 +542,13 @@ int sra_metrics_format_text(char **out, const sra_metrics *m)
 	sra_buf_printf(&b, "  N %" PRId64 "\n\n", m->n);
 	sra_buf_printf(&b, "%-12s %11s  %-26s  %s\n", "metric", "value", "95% CI", "method");
 	for (i = 0; (mm = sra_metrics_get(m, i, &name)) != NULL; i++) {
-		fmt_num(v, sizeof(v), mm->value, mm->value_defined);
+		sra_metrics__fmt_num(v, sizeof(v), mm->value, mm->value_defined);
 		ci[0] = method[0] = '\0';
 		if (mm->ci_method) {
 			if (mm->ci_low_defined && mm->ci_high_defined)
 				snprintf(ci, sizeof(ci), "[%s, %s]",
-					 fmt_num(lo, sizeof(lo), mm->ci_low, 1),
-					 fmt_num(hi, sizeof(hi), mm->ci_high, 1));
+					 sra_metrics__fmt_num(lo, sizeof(lo), mm->ci_low, 1),
+					 sra_metrics__fmt_num(hi, sizeof(hi), mm->ci_high, 1));
 			else
 				snprintf(ci, sizeof(ci), "n/a");
 			if (strcmp(mm->ci_method, "wilson") == 0)
@@ -557,7 +557,7 @@ int sra_metrics_format_text(char **out, const sra_metrics *m)
 				snprintf(method, sizeof(method), "log");
 			else
 				snprintf(method, sizeof(method), "FCE, SE %s",
-					 fmt_num(se, sizeof(se), mm->se, mm->se_defined));
+					 sra_metrics__fmt_num(se, sizeof(se), mm->se, mm->se_defined));
 		}
 		sra_buf_printf(&b, "%-12s %11s  %-26s  %s", name, v, ci, method);
 		/* no trailing blanks on lines without an interval */

@@ -46,4 +46,11 @@ int sra_metrics__agreement(sra_metric *kappa, sra_metric *pabak, double *po,
  */
 json_t *sra_metrics__agreement_json(const sra_agreement_table *t);
 
+/*
+ * A figure for people, into buf: 6 decimals, or 6 significant digits when
+ * that would hide it (below 1e-4) or be long (1000 and up); "n/a" when not
+ * defined.  Returns buf.
+ */
+const char *sra_metrics__fmt_num(char *buf, size_t size, double v, int defined);
+
 #endif
