@@ -655,6 +655,18 @@ static int expr_list(sra_buf *out, const xl_ectx *cx, json_t *list, const char *
 	return 0;
 }
 
+/* `open`, the expressions of list separated by ", ", then ")": a call, a row */
+static int paren_list(sra_buf *out, const xl_ectx *cx, const char *open, json_t *list)
+{
+	int error;
+
+	sra_buf_puts(out, open);
+	if ((error = expr_list(out, cx, list, ", ")) < 0)
+		return error;
+	sra_buf_putc(out, ')');
+	return 0;
+}
+
 static int a_const(sra_buf *out, json_t *f)
 {
 	json_t *v;
@@ -1276,26 +1288,12 @@ static int expr(sra_buf *out, const xl_ectx *cx, json_t *node)
 
 		if (json_array_size(args) == 1)	/* SQLite's coalesce() wants two */
 			return sub(out, cx, json_array_get(args, 0));
-		sra_buf_puts(out, "coalesce(");
-		if ((error = expr_list(out, cx, args, ", ")) < 0)
-			return error;
-		sra_buf_putc(out, ')');
-		return 0;
+		return paren_list(out, cx, "coalesce(", args);
 	}
-	if (IS(type, "A_ArrayExpr")) {
-		sra_buf_puts(out, "json_array(");
-		if ((error = expr_list(out, cx, LIST(f, "elements"), ", ")) < 0)
-			return error;
-		sra_buf_putc(out, ')');
-		return 0;
-	}
-	if (IS(type, "RowExpr")) {
-		sra_buf_putc(out, '(');
-		if ((error = expr_list(out, cx, LIST(f, "args"), ", ")) < 0)
-			return error;
-		sra_buf_putc(out, ')');
-		return 0;
-	}
+	if (IS(type, "A_ArrayExpr"))
+		return paren_list(out, cx, "json_array(", LIST(f, "elements"));
+	if (IS(type, "RowExpr"))
+		return paren_list(out, cx, "(", LIST(f, "args"));
 	if (IS(type, "SubLink"))
 		return sub_link(out, cx, f);
 	if (IS(type, "MinMaxExpr"))
@@ -1628,10 +1626,8 @@ static int values_lists(sra_buf *out, const xl_ectx *cx, json_t *rows)
 		NODE(json_array_get(rows, i), &lf);
 		if (i > 0)
 			sra_buf_puts(out, ", ");
-		sra_buf_putc(out, '(');
-		if ((error = expr_list(out, cx, LIST(lf, "items"), ", ")) < 0)
+		if ((error = paren_list(out, cx, "(", LIST(lf, "items"))) < 0)
 			return error;
-		sra_buf_putc(out, ')');
 	}
 	return 0;
 }
