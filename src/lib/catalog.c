@@ -17,6 +17,7 @@
 #include "common.h"
 #include "db_int.h"
 #include "catalog_int.h"
+#include "sql_split.h"
 
 #include <ctype.h>
 #include <strings.h>
@@ -287,23 +288,8 @@ typedef struct token {
 
 static bool next_token(token *t, const char **pp)
 {
-	const char *p = *pp;
+	const char *p = sra_sql__skip_blanks(*pp);
 
-	for (;;) {
-		while (isspace((unsigned char)*p))
-			p++;
-		if (p[0] == '-' && p[1] == '-') {
-			while (*p && *p != '\n')
-				p++;
-			continue;
-		}
-		if (p[0] == '/' && p[1] == '*') {
-			const char *e = strstr(p + 2, "*/");
-			p = e ? e + 2 : p + strlen(p);
-			continue;
-		}
-		break;
-	}
 	if (!*p)
 		return false;
 	t->s = p;

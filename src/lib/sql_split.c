@@ -119,3 +119,21 @@ int sra_sql__split_sqlite(sra_stmtv *out, const char *text, const char *path, in
 	}
 	return 0;
 }
+
+const char *sra_sql__skip_blanks(const char *p)
+{
+	for (;;) {
+		while (isspace((unsigned char)*p))
+			p++;
+		if (p[0] == '-' && p[1] == '-') {
+			while (*p && *p != '\n')
+				p++;
+		} else if (p[0] == '/' && p[1] == '*') {
+			const char *e = strstr(p + 2, "*/");
+
+			p = e ? e + 2 : p + strlen(p);
+		} else {
+			return p;
+		}
+	}
+}

@@ -32,4 +32,11 @@ int sra_sql__split_pg(sra_stmtv *out, const char *text, const char *path, int fi
 /* SQLite SQL (a `-- +upgrade sqlite` block), split with sqlite3_complete() */
 int sra_sql__split_sqlite(sra_stmtv *out, const char *text, const char *path, int first_line);
 
+/*
+ * p past white space, line comments ("--" to the end of the line) and block
+ * comments (an unclosed one runs to the end of the text): for the small
+ * tokenizers of SQL text in catalog.c and sqlite_translate.c.
+ */
+const char *sra_sql__skip_blanks(const char *p);
+
 #endif

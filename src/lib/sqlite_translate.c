@@ -19,6 +19,7 @@
  */
 #include "common.h"
 #include "sqlite_translate_int.h"
+#include "sql_split.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -1656,21 +1657,7 @@ typedef struct token {
 
 static const char *next_token(const char *p, token *t)
 {
-	/* skip blanks and comments */
-	for (;;) {
-		while (isspace((unsigned char)*p))
-			p++;
-		if (p[0] == '-' && p[1] == '-') {
-			while (*p && *p != '\n')
-				p++;
-		} else if (p[0] == '/' && p[1] == '*') {
-			const char *e = strstr(p + 2, "*/");
-
-			p = e ? e + 2 : p + strlen(p);
-		} else {
-			break;
-		}
-	}
+	p = sra_sql__skip_blanks(p);
 	t->z = p;
 	t->val[0] = '\0';
 	if (!*p) {
