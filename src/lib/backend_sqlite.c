@@ -19,6 +19,7 @@
 
 #include <errno.h>
 #include <sqlite3.h>
+#include <stdio.h>
 
 typedef struct {
 	sra_backend parent;	/* first: SRA_CONTAINER_OF */
@@ -130,6 +131,57 @@ static int bind_params(sqlite_backend *sb, sqlite3_stmt *stmt,
 }
 
 /*
+ * A REAL as the shortest text that reads back as the same double, as
+ * PostgreSQL prints a float8 (extra_float_digits 1, its default): SQLite's
+ * own text keeps 15 digits, so the same stored value read back on the two
+ * databases differed (0.80952380952380998 against 0.80952380952380953).
+ * A decimal of up to 15 digits always reads back, so most values need
+ * one snprintf.  buf holds at least SRA_SQLITE_REAL_BUF bytes.
+ */
+#define SRA_SQLITE_REAL_BUF 32
+static const char *real_text(char *buf, double v)
+{
+	int p;
+
+	for (p = 15; p <= 17; p++) {
+		snprintf(buf, SRA_SQLITE_REAL_BUF, "%.*g", p, v);
+		if (strtod(buf, NULL) == v)
+			break;
+	}
+	return buf;
+}
+
+/*
+ * Column i of the current row as text (NULL for SQL NULL), REALs through
+ * real_text into buf; *nomem is set when SQLite ran out of memory.
+ */
+static const char *cell_text(sqlite3_stmt *stmt, int i, char *buf, size_t *len, int *nomem)
+{
+	const char *s;
+
+	switch (sqlite3_column_type(stmt, i)) {
+	case SQLITE_NULL:
+		*len = 0;
+		return NULL;
+	case SQLITE_FLOAT:
+		s = real_text(buf, sqlite3_column_double(stmt, i));
+		*len = strlen(s);
+		return s;
+	default:
+		/* text first, then its length (the documented order) */
+		s = (const char *)sqlite3_column_text(stmt, i);
+		*len = (size_t)sqlite3_column_bytes(stmt, i);
+		if (!s) {
+			/* out of memory, or a zero-length blob */
+			*nomem = sqlite3_errcode(sqlite3_db_handle(stmt)) == SQLITE_NOMEM;
+			*len = 0;
+			return "";
+		}
+		return s;
+	}
+}
+
+/*
  * Step stmt to its end.  When out is not NULL the rows are collected and
  * handed to *out on success (an empty set with no columns for a statement
  * that returns none).  The caller finalizes stmt.
@@ -138,6 +190,7 @@ static int step_all(sra_rows **out, sqlite_backend *sb, sqlite3_stmt *stmt)
 {
 	sra_rows *rows = NULL;
 	const char **cells = NULL;
+	char *reals = NULL;	/* a REAL's text for each column */
 	size_t *lens = NULL;
 	int ncols = sqlite3_column_count(stmt), i, rc, error = 0;
 
@@ -149,27 +202,18 @@ static int step_all(sra_rows **out, sqlite_backend *sb, sqlite3_stmt *stmt)
 		}
 		cells = sra__calloc(ncols ? (size_t)ncols : 1, sizeof(*cells));
 		lens = sra__calloc(ncols ? (size_t)ncols : 1, sizeof(*lens));
+		reals = sra__calloc(ncols ? (size_t)ncols : 1, SRA_SQLITE_REAL_BUF);
 	}
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		if (!rows)
 			continue;
 		for (i = 0; i < ncols; i++) {
-			if (sqlite3_column_type(stmt, i) == SQLITE_NULL) {
-				cells[i] = NULL;
-				lens[i] = 0;
-				continue;
-			}
-			/* text first, then its length (the documented order) */
-			cells[i] = (const char *)sqlite3_column_text(stmt, i);
-			lens[i] = (size_t)sqlite3_column_bytes(stmt, i);
-			if (!cells[i]) {
-				/* out of memory, or a zero-length blob */
-				if (sqlite3_errcode(sb->db) == SQLITE_NOMEM) {
-					error = fail(sb, SQLITE_NOMEM);
-					goto done;
-				}
-				cells[i] = "";
-				lens[i] = 0;
+			int nomem = 0;
+
+			cells[i] = cell_text(stmt, i, reals + (size_t)i * SRA_SQLITE_REAL_BUF, &lens[i], &nomem);
+			if (nomem) {
+				error = fail(sb, SQLITE_NOMEM);
+				goto done;
 			}
 		}
 		sra_rows__append(rows, cells, lens);
@@ -184,6 +228,7 @@ static int step_all(sra_rows **out, sqlite_backend *sb, sqlite3_stmt *stmt)
 	}
 done:
 	free(cells);
+	free(reals);
 	free(lens);
 	sra_rows_free(rows);
 	return error;
@@ -299,6 +344,7 @@ static int sqlite_query_each(sra_backend *be, const char *sql, const sra_value *
 	sqlite_backend *sb = SB(be);
 	sqlite3_stmt *stmt = NULL;
 	const char **cells = NULL;
+	char *reals = NULL;	/* a REAL's text for each column */
 	int ncols, i, rc, error;
 
 	SRA_ASSERT_ARG(be && sql && cb && (params || !nparams));
@@ -308,19 +354,16 @@ static int sqlite_query_each(sra_backend *be, const char *sql, const sra_value *
 		goto done;
 	ncols = sqlite3_column_count(stmt);
 	cells = sra__calloc(ncols ? (size_t)ncols : 1, sizeof(*cells));
+	reals = sra__calloc(ncols ? (size_t)ncols : 1, SRA_SQLITE_REAL_BUF);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		for (i = 0; i < ncols; i++) {
-			if (sqlite3_column_type(stmt, i) == SQLITE_NULL) {
-				cells[i] = NULL;
-				continue;
-			}
-			cells[i] = (const char *)sqlite3_column_text(stmt, i);
-			if (!cells[i]) {
-				if (sqlite3_errcode(sb->db) == SQLITE_NOMEM) {
-					error = fail(sb, SQLITE_NOMEM);
-					goto done;
-				}
-				cells[i] = "";
+			size_t len;
+			int nomem = 0;
+
+			cells[i] = cell_text(stmt, i, reals + (size_t)i * SRA_SQLITE_REAL_BUF, &len, &nomem);
+			if (nomem) {
+				error = fail(sb, SQLITE_NOMEM);
+				goto done;
 			}
 		}
 		if ((error = cb(payload, (size_t)ncols, cells)) != 0)
@@ -330,6 +373,7 @@ static int sqlite_query_each(sra_backend *be, const char *sql, const sra_value *
 		error = fail(sb, rc);
 done:
 	free(cells);
+	free(reals);
 	sqlite3_finalize(stmt);
 	return error;
 }

@@ -125,6 +125,48 @@ static json_t *parse_json_cell(const char *cell)
 	return j ? j : json_string(cell);
 }
 
+/* PostgreSQL's jsonb order of keys: shorter first, then bytewise */
+static int jsonb_key_cmp(const void *a, const void *b)
+{
+	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+	size_t lx = strlen(x), ly = strlen(y);
+
+	return lx != ly ? (lx < ly ? -1 : 1) : strcmp(x, y);
+}
+
+/*
+ * The objects in j rebuilt with their keys in jsonb's order, so that a
+ * jsonb column prints the same from SQLite (which keeps the text as
+ * written) as from PostgreSQL (which stores jsonb sorted).  Takes j;
+ * returns the new value (j itself when it holds no object).
+ */
+static json_t *jsonb_order(json_t *j)
+{
+	if (json_is_array(j)) {
+		size_t i;
+
+		for (i = 0; i < json_array_size(j); i++)
+			json_array_set_new(j, i, jsonb_order(json_incref(json_array_get(j, i))));
+		return j;
+	}
+	if (json_is_object(j)) {
+		size_t n = json_object_size(j), i = 0;
+		const char **keys = sra__calloc(n ? n : 1, sizeof(*keys));
+		json_t *o = json_object(), *v;
+		const char *k;
+
+		json_object_foreach(j, k, v)
+			keys[i++] = k;
+		qsort(keys, n, sizeof(*keys), jsonb_key_cmp);
+		for (i = 0; i < n; i++)
+			json_object_set_new(o, keys[i], jsonb_order(json_incref(json_object_get(j, keys[i]))));
+		free(keys);
+		json_decref(j);
+		return o;
+	}
+	return j;
+}
+
 static int64_t cell_int(const char *cell)
 {
 	return cell ? (int64_t)strtoll(cell, NULL, 10) : 0;
@@ -265,8 +307,10 @@ static json_t *run_json(const sra_rows *r, size_t row, int full)
 				    sra_bm__num_json(sra_rows_get(r, row, BM_RUN_SENSITIVITY + i)));
 	json_object_set_new(o, "metrics", metrics);
 	if (full) {
-		json_object_set_new(o, "config_details", parse_json_cell(sra_rows_get(r, row, BM_RUN_CONFIG)));
-		json_object_set_new(o, "metrics_detail", parse_json_cell(sra_rows_get(r, row, BM_RUN_DETAIL)));
+		json_object_set_new(o, "config_details",
+				    jsonb_order(parse_json_cell(sra_rows_get(r, row, BM_RUN_CONFIG))));
+		json_object_set_new(o, "metrics_detail",
+				    jsonb_order(parse_json_cell(sra_rows_get(r, row, BM_RUN_DETAIL))));
 	}
 	return o;
 }

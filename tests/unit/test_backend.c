@@ -191,6 +191,32 @@ static void test_backend_contract__every_value_type(void **state)
 	sra_rows_free(rows);
 }
 
+/*
+ * A double reads back as the shortest text that parses to it, as PostgreSQL
+ * prints float8 (SQLite's own text has 15 digits): the same stored value
+ * gives the same text on both databases.  Expected texts are Python's
+ * repr() of the same doubles.
+ */
+static void test_backend_contract__real_text_round_trips(void **state)
+{
+	fixture *f = *state;
+	sra_backend *be = need(f);
+	const sra_value p[] = { SRA_VAL_REAL(17.0 / 21.0), SRA_VAL_REAL(0.85), SRA_VAL_REAL(1e-300),
+				SRA_VAL_REAL(241.0 / 12.0), SRA_VAL_REAL(0.1 + 0.2) };
+	sra_rows *rows = NULL;
+
+	sra_assert_ok(be->ops->query(&rows, be,
+		"SELECT CAST($1 AS double precision), CAST($2 AS double precision),"
+		" CAST($3 AS double precision), CAST($4 AS double precision), CAST($5 AS double precision)",
+		p, 5));
+	assert_string_equal(sra_rows_get(rows, 0, 0), "0.8095238095238095");
+	assert_string_equal(sra_rows_get(rows, 0, 1), "0.85");
+	assert_string_equal(sra_rows_get(rows, 0, 2), "1e-300");
+	assert_string_equal(sra_rows_get(rows, 0, 3), "20.083333333333332");
+	assert_string_equal(sra_rows_get(rows, 0, 4), "0.30000000000000004");
+	sra_rows_free(rows);
+}
+
 static void test_backend_contract__parameter_order(void **state)
 {
 	fixture *f = *state;
@@ -899,6 +925,7 @@ static void test_backend_v2__copy(void **state)
 
 #define CONTRACT(fx) \
 	cmocka_unit_test_prestate_setup_teardown(test_backend_contract__every_value_type, setup, teardown, &fx), \
+	cmocka_unit_test_prestate_setup_teardown(test_backend_contract__real_text_round_trips, setup, teardown, &fx), \
 	cmocka_unit_test_prestate_setup_teardown(test_backend_contract__parameter_order, setup, teardown, &fx), \
 	cmocka_unit_test_prestate_setup_teardown(test_backend_contract__dollar_inside_literals, setup, teardown, &fx), \
 	cmocka_unit_test_prestate_setup_teardown(test_backend_contract__errors, setup, teardown, &fx), \
