@@ -1000,4 +1000,5 @@ const sra_backend_ops sra_backend_postgresql = {
 	.copy_begin = pg_copy_begin,
 	.copy_row = pg_copy_row,
 	.copy_end = pg_copy_end,
+	.uuid_sql = "gen_random_uuid()",
 };

@@ -147,13 +147,13 @@ int sra_uncertain_policy_parse(sra_uncertain_policy *out, const char *name)
  * query reads a record and its links; the middle one applies the rule; the
  * outer one classifies.  Decisions compare as text in both dialects.
  */
-static void build_items_sql(sra_buf *sql, int pg, sra_uncertain_policy policy,
+static void build_items_sql(sra_buf *sql, sra_db *db, sra_uncertain_policy policy,
 			    int has_lo, int has_hi)
 {
 	/* what an uncertain final decision is, for a human include / exclude */
 	const char *unc_pos = policy == SRA_UNCERTAIN_INCLUDE ? "TP" : "FN";
 	const char *unc_neg = policy == SRA_UNCERTAIN_EXCLUDE ? "TN" : "FP";
-	int next = 4;
+	int pg = sra_bm__is_pg(db), next = 4;
 
 	sra_buf_puts(sql,
 		"INSERT INTO benchmark_result_items (id, benchmark_run_id, search_result_id,"
@@ -163,14 +163,7 @@ static void build_items_sql(sra_buf *sql, int pg, sra_uncertain_policy policy,
 		" classification, conservative_run_id, conservative_trace_id,"
 		" comprehensive_run_id, comprehensive_trace_id)"
 		" SELECT ");
-	if (pg)
-		sra_buf_puts(sql, "gen_random_uuid(), CAST($1 AS uuid)");
-	else	/* a version 4 UUID, lowercase, from SQLite's PRNG */
-		sra_buf_puts(sql,
-			"lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4'"
-			" || substr(hex(randomblob(2)), 2) || '-'"
-			" || substr('89ab', 1 + (random() & 3), 1) || substr(hex(randomblob(2)), 2)"
-			" || '-' || hex(randomblob(6))), $1");
+	sra_buf_printf(sql, "%s, %s", sra_db__uuid_sql(db), pg ? "CAST($1 AS uuid)" : "$1");
 	sra_buf_printf(sql,
 		", y.id, y.h, y.cd, y.cc, y.cr, y.md, y.mc, y.mr, y.rd, y.rc, y.rr, y.f,"
 		" CASE WHEN y.h IS NULL THEN 'UNKNOWN'"
@@ -439,7 +432,6 @@ static void slice_bound(char out[37], int k)
 
 int sra_benchmark_run(char **out, sra_db *db, const sra_benchmark_options *opts)
 {
-	sra_backend *be;
 	sra_rows *rows = NULL;
 	sra_buf sql = SRA_BUF_INIT;
 	char run_id[37], review_id[37], started[64], finished[64], lo[37], hi[37];
@@ -454,7 +446,6 @@ int sra_benchmark_run(char **out, sra_db *db, const sra_benchmark_options *opts)
 	size_t i;
 
 	SRA_ASSERT_ARG(db && opts && opts->version == SRA_BENCHMARK_OPTIONS_VERSION);
-	be = db->be;
 	pg = sra_bm__is_pg(db);
 	if (!opts->review_id || !sra_bm__is_uuid(opts->review_id))
 		return sra_error_set(SRA_ERROR_INVALID, SRA_EINVALID,
@@ -475,16 +466,10 @@ int sra_benchmark_run(char **out, sra_db *db, const sra_benchmark_options *opts)
 	if ((error = build_config(&config, opts)) < 0)
 		goto done;
 
-	/*
-	 * SQLite: a million items go into twelve indexes, five of them keyed by
-	 * random UUIDs; with the default 2 MB page cache nearly every insert
-	 * reads and writes pages (measured with the sqlite3 shell: 204 s for
-	 * 10^6 items with 2 MB, 126-135 s with 64-128 MB).  The cache grows only
-	 * as pages are touched, and is put back afterwards.
-	 */
-	if (!pg && (error = sra_db__exec(db, "PRAGMA cache_size = -" SRA_BM_SQLITE_CACHE_KB)) < 0)
+	/* a million items into twelve indexes (SQLite: a bigger page cache) */
+	if ((error = sra_db__bulk_hint(db, 1)) < 0)
 		goto done;
-	if ((error = be->ops->begin(be)) < 0)
+	if ((error = sra_db__begin(db)) < 0)
 		goto done;
 	in_txn = 1;
 	now_iso(started);
@@ -543,7 +528,7 @@ int sra_benchmark_run(char **out, sra_db *db, const sra_benchmark_options *opts)
 			p[np++] = SRA_VAL_TEXT(hi);
 		}
 		sra_buf_clear(&sql);
-		build_items_sql(&sql, pg, opts->uncertain, has_lo, has_hi);
+		build_items_sql(&sql, db, opts->uncertain, has_lo, has_hi);
 		if ((error = sra_db__query(NULL, db, sra_buf_cstr(&sql), p, np)) < 0)
 			goto done;
 		if (opts->progress && opts->progress(opts->progress_payload,
@@ -556,7 +541,7 @@ int sra_benchmark_run(char **out, sra_db *db, const sra_benchmark_options *opts)
 	/* the counts */
 	t = sra__calloc(1, sizeof(*t));
 	p[0] = SRA_VAL_TEXT(run_id);
-	if ((error = be->ops->query_each(be,
+	if ((error = sra_db__query_each(db,
 			pg ? "SELECT human_decision, final_decision, conservative_decision, comprehensive_decision,"
 			     " CASE WHEN resolver_decision IS NULL THEN 0 ELSE 1 END, count(*)"
 			     " FROM benchmark_result_items WHERE benchmark_run_id = CAST($1 AS uuid)"
@@ -634,16 +619,15 @@ int sra_benchmark_run(char **out, sra_db *db, const sra_benchmark_options *opts)
 		  " n_unknown = $19, n_uncertain = $20, metrics_detail = $21 WHERE id = $1");
 	if ((error = sra_db__query(NULL, db, sra_buf_cstr(&sql), p, 21)) < 0)
 		goto done;
-	if ((error = be->ops->commit(be)) < 0)
+	if ((error = sra_db__commit(db)) < 0)
 		goto done;
 	in_txn = 0;
 	if (out)
 		*out = sra__strdup(run_id);
 done:
 	if (in_txn)
-		be->ops->rollback(be);
-	if (!pg)
-		sra_db__exec(db, "PRAGMA cache_size = -2000");	/* SQLite's default */
+		sra_db__rollback(db);
+	sra_db__bulk_hint(db, 0);
 	sra_rows_free(rows);
 	sra_buf_dispose(&sql);
 	json_decref(detail);

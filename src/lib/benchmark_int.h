@@ -18,9 +18,6 @@ static inline int sra_bm__is_pg(const sra_db *db)
 	return (sra_db__caps(db) & SRA_CAP_PG_DIALECT) != 0;
 }
 
-/* SQLite page cache (KiB) while a run writes or a delete removes many items */
-#define SRA_BM_SQLITE_CACHE_KB "65536"
-
 /* whether s is a UUID in 8-4-4-4-12 hex form (either case) */
 int sra_bm__is_uuid(const char *s);
 

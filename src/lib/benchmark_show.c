@@ -782,13 +782,11 @@ int sra_benchmark_delete(sra_db *db, const char *run)
 	if ((error = sra_benchmark_find(&id, db, run)) < 0)
 		return error;
 	p[0] = SRA_VAL_TEXT(id);
-	if (!sra_bm__is_pg(db))	/* as in sra_benchmark_run: the items' indexes */
-		sra_db__exec(db, "PRAGMA cache_size = -" SRA_BM_SQLITE_CACHE_KB);
+	sra_db__bulk_hint(db, 1);	/* as in sra_benchmark_run: the items' indexes */
 	error = sra_db__query(NULL, db, sra_bm__is_pg(db)
 		? "DELETE FROM benchmark_runs WHERE id = CAST($1 AS uuid)"
 		: "DELETE FROM benchmark_runs WHERE id = $1", p, 1);
-	if (!sra_bm__is_pg(db))
-		sra_db__exec(db, "PRAGMA cache_size = -2000");
+	sra_db__bulk_hint(db, 0);
 	free(id);
 	return error;
 }

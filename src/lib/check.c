@@ -43,13 +43,12 @@ static void random_hex(char out[17])
 /* the expected catalog on PostgreSQL: a scratch schema, rolled back */
 static int expected_pg(sra_catalog **out, sra_db *db, const sra_chain *chain, const sra_strv *ids)
 {
-	sra_backend *be = db->be;
 	char hex[17], *schema = NULL, *sql = NULL;
 	int error;
 
 	random_hex(hex);
 	schema = sra__sprintf("sra_check_%s", hex);
-	if ((error = be->ops->begin(be)) < 0)
+	if ((error = sra_db__begin(db)) < 0)
 		goto done;
 	sql = sra__sprintf("CREATE SCHEMA %s", schema);
 	if ((error = sra_db__exec(db, sql)) < 0) {
@@ -66,7 +65,7 @@ static int expected_pg(sra_catalog **out, sra_db *db, const sra_chain *chain, co
 	error = sra_catalog_read(out, db, schema);
 rollback:
 	/* also after success: the scratch schema must never be committed */
-	be->ops->rollback(be);
+	sra_db__rollback(db);
 done:
 	free(schema);
 	free(sql);
@@ -85,13 +84,13 @@ static int expected_sqlite(sra_catalog **out, const sra_chain *chain, const sra_
 	/* as a real run does: table rebuilds must leave references to them alone */
 	if ((error = sra_db__exec(scratch, "PRAGMA foreign_keys = OFF")) < 0)
 		goto done;
-	if ((error = scratch->be->ops->begin(scratch->be)) < 0)
+	if ((error = sra_db__begin(scratch)) < 0)
 		goto done;
 	if ((error = sra_migrate__replay(scratch, chain, ids)) < 0) {
-		scratch->be->ops->rollback(scratch->be);
+		sra_db__rollback(scratch);
 		goto done;
 	}
-	if ((error = scratch->be->ops->commit(scratch->be)) < 0)
+	if ((error = sra_db__commit(scratch)) < 0)
 		goto done;
 	error = sra_catalog_read(out, scratch, NULL);
 done:

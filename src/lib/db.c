@@ -436,45 +436,264 @@ done:
 	return error;
 }
 
+/* ---- registering a backend: its ops checked once, defaults filled --- */
+
+/*
+ * The statement of a backend without prepare(): its SQL, run through
+ * query() each time.  (Each backend has its own struct sra_stmt; this file
+ * defines the defaults'.)
+ */
+struct sra_stmt {
+	sra_backend *be;
+	char *sql;	/* owned */
+};
+
+static int default_prepare(sra_stmt **out, sra_backend *be, const char *sql)
+{
+	sra_stmt *s = sra__calloc(1, sizeof(*s));
+
+	s->be = be;
+	s->sql = sra__strdup(sql);
+	*out = s;
+	return 0;
+}
+
+static int default_execute(sra_stmt *s, const sra_value *params, size_t nparams)
+{
+	return s->be->ops->query(NULL, s->be, s->sql, params, nparams);
+}
+
+static void default_finalize(sra_stmt *s)
+{
+	if (!s)
+		return;
+	free(s->sql);
+	free(s);
+}
+
+/* query() fetched whole, then handed out row by row */
+static int default_query_each(sra_backend *be, const char *sql, const sra_value *params, size_t nparams,
+			      int (*cb)(void *payload, size_t ncols, const char *const *cells), void *payload)
+{
+	sra_rows *rows = NULL;
+	size_t i;
+	int error;
+
+	if ((error = be->ops->query(&rows, be, sql, params, nparams)) < 0)
+		return error;
+	for (i = 0; rows && i < rows->nrows && !error; i++)
+		error = cb(payload, rows->ncols, (const char *const *)rows->cells + i * rows->ncols);
+	sra_rows_free(rows);
+	return error;
+}
+
+static int default_xact_lock(sra_backend *be, int64_t key, int timeout_ms)
+{
+	(void)be;
+	(void)key;
+	(void)timeout_ms;
+	return 0;
+}
+
+static int default_set_ddl_lock_timeout(sra_backend *be, int timeout_ms)
+{
+	(void)be;
+	(void)timeout_ms;
+	return 0;
+}
+
+static int default_bulk_hint(sra_backend *be, int on)
+{
+	(void)be;
+	(void)on;
+	return 0;
+}
+
+/* an op group of a backend is all there or all absent */
+static int group_check(const char *backend, const char *group, int present, int n)
+{
+	if (present == 0 || present == n)
+		return 0;
+	return sra_error_set(SRA_ERROR_DB, SRA_EINVALID,
+		"backend '%s' has only some of its %s ops: all or none", backend, group);
+}
+
+/*
+ * Check a backend's ops table once and copy it into `ops` with the
+ * defaults in its optional slots (libgit2's GIT_ERROR_CHECK_VERSION where a
+ * backend is added; curl's Curl_none_* defaults).
+ */
+static int ops_register(sra_backend_ops *ops, const sra_backend_ops *be_ops)
+{
+	const char *name;
+	int error;
+
+	if (!be_ops || be_ops->version < 1 || be_ops->version > SRA_BACKEND_OPS_VERSION)
+		return sra_error_set(SRA_ERROR_DB, SRA_EINVALID,
+			"backend ops version %u is not one this libsra knows (1 to %d)",
+			be_ops ? be_ops->version : 0, SRA_BACKEND_OPS_VERSION);
+	name = be_ops->name ? be_ops->name : "?";
+	if (!be_ops->name || !be_ops->close || !be_ops->exec || !be_ops->query || !be_ops->begin ||
+	    !be_ops->commit || !be_ops->rollback)
+		return sra_error_set(SRA_ERROR_DB, SRA_EINVALID,
+			"backend '%s' lacks a required op (name, close, exec, query, begin, commit, rollback)", name);
+
+	memset(ops, 0, sizeof(*ops));
+	/* the slots of the version the backend was built against, no more */
+	if (be_ops->version >= SRA_BACKEND_OPS_VERSION)
+		*ops = *be_ops;
+	else if (be_ops->version == 2)
+		memcpy(ops, be_ops, offsetof(sra_backend_ops, bulk_hint));
+	else
+		memcpy(ops, be_ops, offsetof(sra_backend_ops, query_each));
+
+	if ((error = group_check(name, "prepare/execute/finalize",
+				 !!ops->prepare + !!ops->execute + !!ops->finalize, 3)) < 0 ||
+	    (error = group_check(name, "copy_begin/copy_row/copy_end",
+				 !!ops->copy_begin + !!ops->copy_row + !!ops->copy_end, 3)) < 0)
+		return error;
+
+	if (!ops->xact_lock)
+		ops->xact_lock = default_xact_lock;
+	if (!ops->set_ddl_lock_timeout)
+		ops->set_ddl_lock_timeout = default_set_ddl_lock_timeout;
+	if (!ops->query_each)
+		ops->query_each = default_query_each;
+	if (!ops->prepare) {
+		ops->prepare = default_prepare;
+		ops->execute = default_execute;
+		ops->finalize = default_finalize;
+	}
+	/* copy ops stay NULL when absent: sra_db__copy_* load through prepare */
+	if (!ops->bulk_hint)
+		ops->bulk_hint = default_bulk_hint;
+	if (!ops->uuid_sql)
+		ops->uuid_sql = (ops->caps & SRA_CAP_PG_DIALECT) ? sra_backend_postgresql.uuid_sql
+								 : sra_backend_sqlite.uuid_sql;
+	return 0;
+}
+
+/* ---- bulk load without copy ops -------------------------------------- */
+
+int sra_db__copy_begin(sra_db *db, const char *table, const char *const *columns, size_t ncols)
+{
+	sra_buf sql = SRA_BUF_INIT;
+	size_t i;
+	int error;
+
+	if (db->ops.copy_begin)
+		return db->ops.copy_begin(db->be, table, columns, ncols);
+	if (db->copy.ins)
+		return sra_error_set(SRA_ERROR_DB, SRA_EINVALID, "a bulk load is already open");
+	sra_buf_printf(&sql, "INSERT INTO %s (", table);
+	for (i = 0; i < ncols; i++)
+		sra_buf_printf(&sql, "%s%s", i ? ", " : "", columns[i]);
+	sra_buf_puts(&sql, ") VALUES (");
+	for (i = 0; i < ncols; i++)
+		sra_buf_printf(&sql, "%s$%zu", i ? ", " : "", i + 1);
+	sra_buf_puts(&sql, ")");
+	error = sra_db__prepare(&db->copy.ins, db, sra_buf_cstr(&sql));
+	sra_buf_dispose(&sql);
+	if (error < 0) {
+		sra_db__finalize(db, db->copy.ins);
+		db->copy.ins = NULL;
+		return error;
+	}
+	db->copy.ncols = ncols;
+	db->copy.params = sra__calloc(ncols ? ncols : 1, sizeof(*db->copy.params));
+	return 0;
+}
+
+int sra_db__copy_row(sra_db *db, const char *const *cells, size_t ncols)
+{
+	size_t i;
+
+	if (db->ops.copy_row)
+		return db->ops.copy_row(db->be, cells, ncols);
+	if (!db->copy.ins)
+		return sra_error_set(SRA_ERROR_DB, SRA_EINVALID, "no bulk load in progress");
+	if (ncols != db->copy.ncols)
+		return sra_error_set(SRA_ERROR_DB, SRA_EINVALID, "bulk load: %zu cells for %zu columns",
+				     ncols, db->copy.ncols);
+	for (i = 0; i < ncols; i++)
+		db->copy.params[i] = SRA_VAL_TEXT(cells[i]);
+	return sra_db__execute(db, db->copy.ins, db->copy.params, ncols);
+}
+
+int sra_db__copy_end(sra_db *db, int ok)
+{
+	if (db->ops.copy_end)
+		return db->ops.copy_end(db->be, ok);
+	sra_db__finalize(db, db->copy.ins);
+	free(db->copy.params);
+	memset(&db->copy, 0, sizeof(db->copy));
+	return 0;
+}
+
 /* ---- opening -------------------------------------------------------- */
 
-int sra_db_open(sra_db **out, const char *url, const sra_open_options *opts)
+int sra_backend_open_url(sra_backend **out, const char *url, const sra_open_options *opts)
 {
 	sra_open_options defaults = SRA_OPEN_OPTIONS_INIT;
 	sra_url u;
-	sra_backend *be = NULL;
-	sra_db *db;
 	int error;
 
 	SRA_ASSERT_ARG(out && url);
+	*out = NULL;
 	if (!opts)
 		opts = &defaults;
 	if ((error = sra_db__parse_url(&u, url)) < 0)
 		return error;
-	error = u.ops->open(&be, u.target, opts);
+	error = u.ops->open(out, u.target, opts);
 	sra_url__dispose(&u);
-	if (error < 0)
-		return error;
+	return error;
+}
+
+int sra_db_open_backend(sra_db **out, sra_backend *be, const char *url)
+{
+	sra_db *db;
+	int error;
+
+	SRA_ASSERT_ARG(out && be);
 	db = sra__calloc(1, sizeof(*db));
+	if ((error = ops_register(&db->ops, be->ops)) < 0) {
+		if (be->ops && be->ops->close)
+			be->ops->close(be);
+		free(db);
+		return error;
+	}
 	db->be = be;
 	db->url_masked = sra_db_mask_url(url);
 	*out = db;
 	return 0;
 }
 
+int sra_db_open(sra_db **out, const char *url, const sra_open_options *opts)
+{
+	sra_backend *be = NULL;
+	int error;
+
+	SRA_ASSERT_ARG(out && url);
+	if ((error = sra_backend_open_url(&be, url, opts)) < 0)
+		return error;
+	return sra_db_open_backend(out, be, url);
+}
+
 void sra_db_free(sra_db *db)
 {
 	if (!db)
 		return;
+	sra_db__finalize(db, db->copy.ins);
+	free(db->copy.params);
 	if (db->be)
-		db->be->ops->close(db->be);
+		db->ops.close(db->be);
 	free(db->url_masked);
 	free(db);
 }
 
 const char *sra_db_dialect(const sra_db *db)
 {
-	return db->be->ops->name;
+	return db->ops.name;
 }
 
 const char *sra_db_url(const sra_db *db)

@@ -226,7 +226,7 @@ static void draw_record(rng *r, demo_record *d)
 }
 
 typedef struct {
-	sra_backend *be;
+	sra_db *db;
 	const char *review;
 	uint64_t seed;
 	int64_t n;
@@ -235,7 +235,7 @@ typedef struct {
 /* phase 1: reviewer results; 2: records; 3: resolutions; 4: link the resolutions */
 static int write_phase(demo_ctx *c, int phase)
 {
-	sra_backend *be = c->be;
+	sra_db *db = c->db;
 	sra_stmt *link = NULL;
 	demo_record d;
 	rng r;
@@ -250,17 +250,17 @@ static int write_phase(demo_ctx *c, int phase)
 	rng_next(&r);
 	switch (phase) {
 	case 1:
-		error = be->ops->copy_begin(be, "screen_abstract_results", result_cols, SRA_ARRAY_SIZE(result_cols));
+		error = sra_db__copy_begin(db, "screen_abstract_results", result_cols, SRA_ARRAY_SIZE(result_cols));
 		break;
 	case 2:
-		error = be->ops->copy_begin(be, "search_results", record_cols, SRA_ARRAY_SIZE(record_cols));
+		error = sra_db__copy_begin(db, "search_results", record_cols, SRA_ARRAY_SIZE(record_cols));
 		break;
 	case 3:
-		error = be->ops->copy_begin(be, "screening_resolutions", resolution_cols,
+		error = sra_db__copy_begin(db, "screening_resolutions", resolution_cols,
 					    SRA_ARRAY_SIZE(resolution_cols));
 		break;
 	default:
-		error = be->ops->prepare(&link, be, (be->ops->caps & SRA_CAP_PG_DIALECT)
+		error = sra_db__prepare(&link, db, sra_db__is_pg(db)
 			? "UPDATE search_results SET resolution_id = CAST($1 AS uuid) WHERE id = CAST($2 AS uuid)"
 			: "UPDATE search_results SET resolution_id = $1 WHERE id = $2");
 		break;
@@ -288,7 +288,7 @@ static int write_phase(demo_ctx *c, int phase)
 				cells[4] = k ? "comprehensive" : "conservative";
 				cells[5] = k ? "demo-comprehensive-1" : "demo-conservative-1";
 				cells[6] = c->review;
-				if ((error = be->ops->copy_row(be, cells, 7)) < 0)
+				if ((error = sra_db__copy_row(db, cells, 7)) < 0)
 					goto done;
 			}
 		} else if (phase == 2) {
@@ -317,7 +317,7 @@ static int write_phase(demo_ctx *c, int phase)
 			cells[8] = d.screened ? d.cons_id : NULL;
 			cells[9] = d.screened ? d.comp_id : NULL;
 			cells[10] = d.screened ? dec_name[d.final] : NULL;
-			if ((error = be->ops->copy_row(be, cells, 11)) < 0)
+			if ((error = sra_db__copy_row(db, cells, 11)) < 0)
 				goto done;
 		} else if (phase == 3 && d.resolved) {
 			const char *cells[7];
@@ -332,30 +332,28 @@ static int write_phase(demo_ctx *c, int phase)
 			cells[4] = why;
 			cells[5] = conf;
 			cells[6] = "demo-resolver-1";
-			if ((error = be->ops->copy_row(be, cells, 7)) < 0)
+			if ((error = sra_db__copy_row(db, cells, 7)) < 0)
 				goto done;
 		} else if (phase == 4 && d.resolved) {
 			sra_value p[2] = { SRA_VAL_TEXT(d.res_id), SRA_VAL_TEXT(d.id) };
 
-			if ((error = be->ops->execute(link, p, 2)) < 0)
+			if ((error = sra_db__execute(db, link, p, 2)) < 0)
 				goto done;
 		}
 	}
 done:
 	if (copying) {
-		int e2 = be->ops->copy_end(be, error == 0);
+		int e2 = sra_db__copy_end(db, error == 0);
 
 		if (!error)
 			error = e2;
 	}
-	if (link)
-		be->ops->finalize(link);
+	sra_db__finalize(db, link);
 	return error;
 }
 
 int sra_demo_create(char **review_out, char **run_id_out, sra_db *db, const sra_demo_options *opts)
 {
-	sra_backend *be;
 	char review[37], run[37], meta[160];
 	sra_value p[6];
 	rng r;
@@ -366,17 +364,16 @@ int sra_demo_create(char **review_out, char **run_id_out, sra_db *db, const sra_
 	if (opts->records < 1 || opts->records > INT64_C(100000000))
 		return sra_error_set(SRA_ERROR_INVALID, SRA_EINVALID,
 			"the demo makes between 1 and 100000000 records");
-	be = db->be;
 	pg = sra_bm__is_pg(db);
 	rng_seed(&r, opts->seed);
 	rng_uuid(&r, review);
 	rng_uuid(&r, run);
-	c.be = be;
+	c.db = db;
 	c.review = review;
 	c.seed = opts->seed;
 	c.n = opts->records;
 
-	if ((error = be->ops->begin(be)) < 0)
+	if ((error = sra_db__begin(db)) < 0)
 		return error;
 	/* a demo of the same seed made before goes, with its runs */
 	p[0] = SRA_VAL_TEXT(review);
@@ -404,7 +401,7 @@ int sra_demo_create(char **review_out, char **run_id_out, sra_db *db, const sra_
 	for (phase = 1; phase <= 4; phase++)
 		if ((error = write_phase(&c, phase)) < 0)
 			goto done;
-	if ((error = be->ops->commit(be)) < 0)
+	if ((error = sra_db__commit(db)) < 0)
 		goto done;
 	if (review_out)
 		*review_out = sra__strdup(review);
@@ -412,6 +409,6 @@ int sra_demo_create(char **review_out, char **run_id_out, sra_db *db, const sra_
 		*run_id_out = sra__strdup(run);
 done:
 	if (error)
-		be->ops->rollback(be);
+		sra_db__rollback(db);
 	return error;
 }

@@ -278,7 +278,7 @@ int sra_benchmark_items(sra_db *db, const char *run, unsigned int classes,
 		sra_bm__out_puts(&c.out, "SOURCE ID            HUM CON COM RES FIN CLASS   TITLE\n");
 		break;
 	}
-	if ((error = db->be->ops->query_each(db->be, sra_buf_cstr(&sql), p, 1, item_cb, &c)) < 0)
+	if ((error = sra_db__query_each(db, sra_buf_cstr(&sql), p, 1, item_cb, &c)) < 0)
 		goto done;
 	if (fmt == SRA_BENCHMARK_JSON)
 		sra_bm__out_puts(&c.out, c.n ? "\n]\n" : "]\n");

@@ -781,7 +781,7 @@ int sra_import_decisions(sra_import_summary *out, sra_db *db, const char *review
 		error = sra_import__fail("%s: decisions come as JSON Lines, CSV or TSV, not XLSX", path);
 		goto done;
 	}
-	if ((error = db->be->ops->begin(db->be)) < 0)
+	if ((error = sra_db__begin(db)) < 0)
 		goto done;
 	in_txn = 1;
 	if ((error = sra_import__review_exists(db, review)) < 0)
@@ -804,14 +804,14 @@ int sra_import_decisions(sra_import_summary *out, sra_db *db, const char *review
 	p = SRA_VAL_TEXT(review);
 	if ((error = sra_db__query(NULL, db, final_sql[c.pg ? 0 : 1], &p, 1)) < 0)
 		goto done;
-	if ((error = db->be->ops->commit(db->be)) < 0)
+	if ((error = sra_db__commit(db)) < 0)
 		goto done;
 	in_txn = 0;
 	*out = sum;
 	memset(&sum, 0, sizeof(sum));
 done:
 	if (in_txn)
-		db->be->ops->rollback(db->be);
+		sra_db__rollback(db);
 	sra_import_summary_dispose(&sum);
 	sra_import__set_dispose(&c.seen);
 	for (i = 0; c.header && i < c.ncols; i++)

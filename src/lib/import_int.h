@@ -55,28 +55,21 @@ int sra_import__set_add(sra_import__set *s, const char *key, size_t len, size_t 
 int sra_import__set_has(const sra_import__set *s, const char *key, size_t len);
 void sra_import__set_dispose(sra_import__set *s);
 
-/*
- * One statement run many times: the backend's prepare/execute when it has
- * them (version 2 ops), else query() each time.
- */
+/* a statement run many times (sra_db__prepare) */
 typedef struct sra_import__stmt {
 	sra_db *db;
 	sra_stmt *stmt;
-	char *sql;
 } sra_import__stmt;
 
 int sra_import__prepare(sra_import__stmt *s, sra_db *db, const char *sql);
 int sra_import__execute(sra_import__stmt *s, const sra_value *params, size_t nparams);
 void sra_import__finalize(sra_import__stmt *s);
 
-/* Bulk load into a table: the backend's copy ops, else a prepared INSERT. */
+/* A bulk load into a table (sra_db__copy_*) that remembers whether it is open. */
 typedef struct sra_import__copy {
 	sra_db *db;
-	int native;		/* copy ops in use */
 	int open;
 	size_t ncols;
-	sra_import__stmt ins;
-	sra_value *params;
 } sra_import__copy;
 
 int sra_import__copy_begin(sra_import__copy *c, sra_db *db, const char *table,

@@ -564,22 +564,10 @@ static int on_existing(void *payload, size_t ncols, const char *const *cells)
 	return 0;
 }
 
-/* SQLite: the keys the review has now, streamed when the backend can */
+/* SQLite: the keys the review has now, streamed */
 static int load_existing(rec_ctx *c, const sra_value *review)
 {
-	const sra_backend_ops *ops = c->db->be->ops;
-	sra_rows *rows = NULL;
-	size_t r;
-	int error;
-
-	if (ops->version >= 2 && ops->query_each)
-		return ops->query_each(c->db->be, sqlite_keys_sql, review, 1, on_existing, c);
-	if ((error = sra_db__query(&rows, c->db, sqlite_keys_sql, review, 1)) < 0)
-		return error;
-	for (r = 0; r < rows->nrows; r++)
-		on_existing(c, rows->ncols, (const char *const *)rows->cells + r * rows->ncols);
-	sra_rows_free(rows);
-	return 0;
+	return sra_db__query_each(c->db, sqlite_keys_sql, review, 1, on_existing, c);
 }
 
 int sra_import__review_found(int *out, sra_db *db, const char *review)
@@ -646,7 +634,7 @@ int sra_import_records(sra_import_summary *out, sra_db *db, const char *review_i
 		goto done;
 	}
 
-	if ((error = db->be->ops->begin(db->be)) < 0)
+	if ((error = sra_db__begin(db)) < 0)
 		goto done;
 	in_txn = 1;
 	if ((error = sra_import__review_exists(db, review)) < 0)
@@ -712,7 +700,7 @@ int sra_import_records(sra_import_summary *out, sra_db *db, const char *review_i
 		sum.updated = c.updated;
 	}
 	sum.unchanged = c.staged - sum.inserted - sum.updated;
-	if ((error = db->be->ops->commit(db->be)) < 0)
+	if ((error = sra_db__commit(db)) < 0)
 		goto done;
 	in_txn = 0;
 	*out = sum;
@@ -720,7 +708,7 @@ int sra_import_records(sra_import_summary *out, sra_db *db, const char *review_i
 done:
 	if (in_txn) {
 		sra_import__copy_end(&c.copy, 0);
-		db->be->ops->rollback(db->be);
+		sra_db__rollback(db);
 	}
 	sra_import__finalize(&c.update);
 	if (!c.pg)

@@ -97,96 +97,50 @@ void sra_import__set_dispose(sra_import__set *s)
 
 /* ---- statements ------------------------------------------------------------ */
 
-static int has_v2(const sra_db *db)
-{
-	return db->be->ops->version >= 2;
-}
-
 int sra_import__prepare(sra_import__stmt *s, sra_db *db, const char *sql)
 {
-	memset(s, 0, sizeof(*s));
 	s->db = db;
-	if (has_v2(db) && db->be->ops->prepare && db->be->ops->execute && db->be->ops->finalize)
-		return db->be->ops->prepare(&s->stmt, db->be, sql);
-	s->sql = sra__strdup(sql);
-	return 0;
+	s->stmt = NULL;
+	return sra_db__prepare(&s->stmt, db, sql);
 }
 
 int sra_import__execute(sra_import__stmt *s, const sra_value *params, size_t nparams)
 {
-	if (s->stmt)
-		return s->db->be->ops->execute(s->stmt, params, nparams);
-	return sra_db__query(NULL, s->db, s->sql, params, nparams);
+	return sra_db__execute(s->db, s->stmt, params, nparams);
 }
 
 void sra_import__finalize(sra_import__stmt *s)
 {
-	if (s->stmt)
-		s->db->be->ops->finalize(s->stmt);
-	free(s->sql);
+	if (s->db)
+		sra_db__finalize(s->db, s->stmt);
 	memset(s, 0, sizeof(*s));
 }
 
 int sra_import__copy_begin(sra_import__copy *c, sra_db *db, const char *table,
 			   const char *const *columns, size_t ncols)
 {
-	const sra_backend_ops *ops = db->be->ops;
-	sra_buf sql = SRA_BUF_INIT;
-	size_t i;
 	int error;
 
 	memset(c, 0, sizeof(*c));
 	c->db = db;
 	c->ncols = ncols;
-	if (has_v2(db) && ops->copy_begin && ops->copy_row && ops->copy_end) {
-		if ((error = ops->copy_begin(db->be, table, columns, ncols)) < 0)
-			return error;
-		c->native = 1;
-		c->open = 1;
-		return 0;
-	}
-	sra_buf_printf(&sql, "INSERT INTO %s (", table);
-	for (i = 0; i < ncols; i++)
-		sra_buf_printf(&sql, "%s%s", i ? ", " : "", columns[i]);
-	sra_buf_puts(&sql, ") VALUES (");
-	for (i = 0; i < ncols; i++)
-		sra_buf_printf(&sql, "%s$%zu", i ? ", " : "", i + 1);
-	sra_buf_puts(&sql, ")");
-	error = sra_import__prepare(&c->ins, db, sra_buf_cstr(&sql));
-	sra_buf_dispose(&sql);
-	if (error < 0) {
-		sra_import__finalize(&c->ins);
+	if ((error = sra_db__copy_begin(db, table, columns, ncols)) < 0)
 		return error;
-	}
-	c->params = sra__calloc(ncols, sizeof(*c->params));
 	c->open = 1;
 	return 0;
 }
 
 int sra_import__copy_row(sra_import__copy *c, const char *const *cells)
 {
-	size_t i;
-
-	if (c->native)
-		return c->db->be->ops->copy_row(c->db->be, cells, c->ncols);
-	for (i = 0; i < c->ncols; i++)
-		c->params[i] = SRA_VAL_TEXT(cells[i]);
-	return sra_import__execute(&c->ins, c->params, c->ncols);
+	return sra_db__copy_row(c->db, cells, c->ncols);
 }
 
 int sra_import__copy_end(sra_import__copy *c, int ok)
 {
-	int error = 0;
-
 	if (!c->open)
 		return 0;
-	if (c->native)
-		error = c->db->be->ops->copy_end(c->db->be, ok);
-	sra_import__finalize(&c->ins);
-	free(c->params);
-	c->params = NULL;
 	c->open = 0;
-	return error;
+	return sra_db__copy_end(c->db, ok);
 }
 
 /* ---- text ------------------------------------------------------------------ */

@@ -483,7 +483,7 @@ static int run_begin(runner *r)
 		return 0;
 	if ((r->ops->caps & SRA_CAP_FK_PRAGMA) && (error = sra_db__exec(r->db, "PRAGMA foreign_keys = OFF")) < 0)
 		return error;
-	return r->db->be->ops->begin(r->db->be);
+	return sra_db__begin(r->db);
 }
 
 /* with foreign keys off for the transaction, its rows are checked before COMMIT */
@@ -523,7 +523,7 @@ static int run_commit(runner *r)
 			return error;	/* the caller rolls back */
 		emit_text(r, "COMMIT");
 	}
-	if (r->db && (error = r->db->be->ops->commit(r->db->be)) < 0)
+	if (r->db && (error = sra_db__commit(r->db)) < 0)
 		return error;
 	if (!fk)
 		return 0;
@@ -536,7 +536,7 @@ static void run_rollback(runner *r)
 {
 	r->begin_pending = 0;
 	if (r->db) {
-		r->db->be->ops->rollback(r->db->be);
+		sra_db__rollback(r->db);
 		if (r->ops->caps & SRA_CAP_FK_PRAGMA)
 			foreign_keys_on(r);
 	}
@@ -691,14 +691,13 @@ static double now_ms(void)
  */
 static int run_statements(size_t *failed, runner *r, const sra_revision *rev, const sra_stmtv *stmts)
 {
-	sra_backend *be = r->db ? r->db->be : NULL;
 	sra_buf all = SRA_BUF_INIT;
 	char *saved;
 	size_t i;
 	int error = 0;
 
 	*failed = stmts->n;
-	if (!be || !(r->ops->caps & SRA_CAP_BATCH) || !rev->transactional || stmts->n < 2) {
+	if (!r->db || !(r->ops->caps & SRA_CAP_BATCH) || !rev->transactional || stmts->n < 2) {
 		for (i = 0; i < stmts->n; i++)
 			if ((error = emit(r, stmts->v[i].sql, NULL, 0)) < 0) {
 				*failed = i;
@@ -718,17 +717,17 @@ static int run_statements(size_t *failed, runner *r, const sra_revision *rev, co
 
 	/* find the statement: again, one by one, in a transaction rolled back after */
 	saved = sra__strdup(sra_error_last() ? sra_error_last()->message : "");
-	be->ops->rollback(be);
-	if (be->ops->begin(be) == 0 &&
-	    be->ops->xact_lock(be, SRA_MIGRATE_LOCK_KEY, r->opts->lock_timeout_ms) == 0 &&
-	    be->ops->set_ddl_lock_timeout(be, r->opts->ddl_lock_timeout_ms) == 0) {
+	sra_db__rollback(r->db);
+	if (sra_db__begin(r->db) == 0 &&
+	    sra_db__xact_lock(r->db, SRA_MIGRATE_LOCK_KEY, r->opts->lock_timeout_ms) == 0 &&
+	    sra_db__set_ddl_lock_timeout(r->db, r->opts->ddl_lock_timeout_ms) == 0) {
 		for (i = 0; i < stmts->n; i++)
 			if (sra_db__exec(r->db, stmts->v[i].sql) < 0) {
 				*failed = i;
 				break;
 			}
 	}
-	be->ops->rollback(be);
+	sra_db__rollback(r->db);
 	if (*failed == stmts->n)	/* not found again: keep what the batch said */
 		sra_error_set(SRA_ERROR_DB, error, "%s", saved);
 	free(saved);
@@ -785,7 +784,7 @@ static int run_step(runner *r, revset *cur, const sra_revision *rev, int upgrade
 		 */
 		if ((error = run_begin(r)) < 0)
 			goto done;
-		if (r->db && (error = r->db->be->ops->xact_lock(r->db->be, SRA_MIGRATE_LOCK_KEY,
+		if (r->db && (error = sra_db__xact_lock(r->db, SRA_MIGRATE_LOCK_KEY,
 								 r->opts->lock_timeout_ms)) < 0)
 			goto done;
 	}
@@ -863,7 +862,7 @@ static int open_txn(runner *r, revset *state)
 
 	if ((error = run_begin(r)) < 0)
 		return error;
-	if ((error = r->db->be->ops->xact_lock(r->db->be, SRA_MIGRATE_LOCK_KEY, r->opts->lock_timeout_ms)) < 0)
+	if ((error = sra_db__xact_lock(r->db, SRA_MIGRATE_LOCK_KEY, r->opts->lock_timeout_ms)) < 0)
 		goto fail;
 	if ((error = sra_version__read(&ids, r->db, 1)) < 0)
 		goto fail;
@@ -891,7 +890,7 @@ static int ensure_version_tables(runner *r)
 		return 0;
 	if ((error = run_begin(r)) < 0)
 		return error;
-	if ((error = r->db->be->ops->xact_lock(r->db->be, SRA_MIGRATE_LOCK_KEY, r->opts->lock_timeout_ms)) < 0)
+	if ((error = sra_db__xact_lock(r->db, SRA_MIGRATE_LOCK_KEY, r->opts->lock_timeout_ms)) < 0)
 		goto fail;
 	if ((error = sra_version__missing_ddl(&ddl, r->db)) < 0)
 		goto fail;
@@ -919,7 +918,7 @@ static void explain_lock_timeout(runner *r, int error)
 	size_t i;
 
 	if (error != SRA_EBACKEND || !(r->ops->caps & SRA_CAP_ADVISORY) ||
-	    strcmp(r->db->be->sqlstate, "55P03") != 0 || !e)
+	    strcmp(sra_db__sqlstate(r->db), "55P03") != 0 || !e)
 		return;
 	sra_buf_puts(&msg, e->message);
 	if (sra_db__query(&rows, r->db,
@@ -950,7 +949,7 @@ static int run_online(sra_db *db, const sra_chain *chain, const char *target, in
 	SRA_ASSERT_ARG(db && chain);
 	if (!opts)
 		opts = &defaults;
-	runner_init(&r, db, db->be->ops, chain, opts);
+	runner_init(&r, db, sra_db__ops(db), chain, opts);
 
 	/* plan once outside the lock: validates target and SQL before anything runs */
 	{
@@ -1017,7 +1016,7 @@ static int run_online(sra_db *db, const sra_chain *chain, const char *target, in
 			if ((error = run_commit(&r)) < 0)
 				goto fail;
 		}
-		if ((error = r.db->be->ops->set_ddl_lock_timeout(r.db->be, opts->ddl_lock_timeout_ms)) < 0)
+		if ((error = sra_db__set_ddl_lock_timeout(r.db, opts->ddl_lock_timeout_ms)) < 0)
 			goto fail;
 		from = heads_label(&state, chain);
 		started = now_ms();
@@ -1170,7 +1169,7 @@ int sra_migrate_stamp(sra_db *db, const sra_chain *chain, const char *target,
 	SRA_ASSERT_ARG(db && chain && target);
 	if (!opts)
 		opts = &defaults;
-	runner_init(&r, db, db->be->ops, chain, opts);
+	runner_init(&r, db, sra_db__ops(db), chain, opts);
 	goal = revset_new(chain);
 	if (strcmp(target, "heads") == 0 || strcmp(target, "head") == 0) {
 		revset empty = revset_new(chain);
@@ -1251,7 +1250,7 @@ int sra_migrate_edited(sra_strarray *out, sra_db *db, const sra_chain *chain)
 				recorded = sra_rows_get(rows, j, 1);
 		if (!recorded)
 			continue;	/* stamped, or applied by another tool */
-		sra_revision__checksum(now, rev, 1, db->be->ops->name);
+		sra_revision__checksum(now, rev, 1, sra_db_dialect(db));
 		if (strcmp(now, recorded) != 0)
 			sra_strv_pushf(&edited, "%s %s", rev->id, rev->path);
 	}
@@ -1278,10 +1277,10 @@ int sra_migrate_repair(sra_strarray *repaired, sra_db *db, const sra_chain *chai
 	SRA_ASSERT_ARG(repaired && db && chain);
 	if (!opts)
 		opts = &defaults;
-	runner_init(&r, db, db->be->ops, chain, opts);
+	runner_init(&r, db, sra_db__ops(db), chain, opts);
 	if ((error = run_begin(&r)) < 0)
 		goto done;
-	if ((error = db->be->ops->xact_lock(db->be, SRA_MIGRATE_LOCK_KEY, opts->lock_timeout_ms)) < 0)
+	if ((error = sra_db__xact_lock(db, SRA_MIGRATE_LOCK_KEY, opts->lock_timeout_ms)) < 0)
 		goto fail;
 	if ((error = sra_migrate_edited(&edited, db, chain)) < 0)
 		goto fail;
@@ -1291,7 +1290,7 @@ int sra_migrate_repair(sra_strarray *repaired, sra_db *db, const sra_chain *chai
 
 		sscanf(edited.strings[i], "%63s", id);
 		rev = find_rev(chain, id);
-		sra_revision__checksum(checksum, rev, 1, db->be->ops->name);
+		sra_revision__checksum(checksum, rev, 1, sra_db_dialect(db));
 		if ((error = emit_log(&r, rev->id, "repair", checksum, 0)) < 0)
 			goto fail;
 	}
@@ -1431,7 +1430,7 @@ int sra_migrate__replay(sra_db *scratch, const sra_chain *chain, const sra_strv 
 
 	SRA_ASSERT_ARG(scratch && chain && version_ids);
 	defaults.applied_by = "sra check";	/* never written; spares a getpwuid() */
-	runner_init(&r, scratch, scratch->be->ops, chain, &defaults);
+	runner_init(&r, scratch, sra_db__ops(scratch), chain, &defaults);
 	if ((error = revset_from_ids(&state, chain, version_ids)) < 0)
 		goto done;
 	base = revset_new(chain);

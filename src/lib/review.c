@@ -144,7 +144,7 @@ static int write_review(char **out, int *changed, sra_db *db, const sra_review_f
 	SRA_ASSERT_ARG(db);
 	if ((error = check_fields(&c, f)) < 0)
 		goto done;
-	if ((error = db->be->ops->begin(db->be)) < 0)
+	if ((error = sra_db__begin(db)) < 0)
 		goto done;
 	in_txn = 1;
 	if ((error = sra_import__review_found(&had, db, c.id)) < 0)
@@ -159,7 +159,7 @@ static int write_review(char **out, int *changed, sra_db *db, const sra_review_f
 	bind(p, &c, f);
 	if ((error = sra_db__query(&rows, db, sra_buf_cstr(&sql), p, 8)) < 0)
 		goto done;
-	if ((error = db->be->ops->commit(db->be)) < 0)
+	if ((error = sra_db__commit(db)) < 0)
 		goto done;
 	in_txn = 0;
 	if (changed)
@@ -168,7 +168,7 @@ static int write_review(char **out, int *changed, sra_db *db, const sra_review_f
 		*out = sra__strdup(c.id);
 done:
 	if (in_txn)
-		db->be->ops->rollback(db->be);
+		sra_db__rollback(db);
 	sra_rows_free(rows);
 	sra_buf_dispose(&sql);
 	checked_dispose(&c);

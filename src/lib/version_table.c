@@ -130,7 +130,7 @@ int sra_version__missing_ddl(sra_strv *out, sra_db *db)
 	if (!have_version)
 		sra_strv_push(out, VERSION_TABLE_DDL);
 	if (!have_log)
-		sra_strv_push(out, log_ddl(db->be->ops));
+		sra_strv_push(out, log_ddl(sra_db__ops(db)));
 	return 0;
 }
 

@@ -99,7 +99,7 @@ SRA_EXTERN(void) sra_rows__append(sra_rows *rows, const char *const *cells, cons
 typedef struct sra_backend sra_backend;
 struct sra_open_options;
 
-#define SRA_BACKEND_OPS_VERSION 2
+#define SRA_BACKEND_OPS_VERSION 3
 
 typedef struct sra_stmt sra_stmt;	/* a prepared statement of a backend */
 
@@ -180,6 +180,21 @@ typedef struct sra_backend_ops {
 	int (*copy_row)(sra_backend *be, const char *const *cells, size_t ncols);
 	int (*copy_end)(sra_backend *be, int ok);
 	/* version 2 ends here */
+
+	/*
+	 * A bulk read or write of many rows follows (on = 1) or has ended
+	 * (on = 0): SQLite grows its page cache for it and restores it after.
+	 * Default does nothing.
+	 */
+	int (*bulk_hint)(sra_backend *be, int on);
+
+	/*
+	 * An SQL expression that makes a new random (version 4) uuid, as the
+	 * dialect stores uuids: PostgreSQL's gen_random_uuid(), lower-case text
+	 * on SQLite.  Default: chosen by SRA_CAP_PG_DIALECT.
+	 */
+	const char *uuid_sql;
+	/* version 3 ends here */
 } sra_backend_ops;
 
 struct sra_backend {
@@ -193,6 +208,22 @@ struct sra_db;
  * backend authors and tests, not for programs that use libsra.
  */
 SRA_EXTERN(sra_backend *) sra_db__backend(struct sra_db *db);
+
+/**
+ * Open the backend a database URL names, without an sra_db around it (for
+ * wrappers and tests).  The caller owns *out and closes it with
+ * (*out)->ops->close, or hands it to sra_db_open_backend.
+ */
+SRA_EXTERN(int) sra_backend_open_url(sra_backend **out, const char *url, const struct sra_open_options *opts);
+
+/**
+ * An sra_db around an open backend: where a backend is registered, its ops
+ * table is checked once (version 1 to SRA_BACKEND_OPS_VERSION, every
+ * required op present, optional ops all or none of a group) and its
+ * optional ops get the library's defaults.  Takes ownership of `be` also
+ * on failure; `url` is only shown (masked).
+ */
+SRA_EXTERN(int) sra_db_open_backend(struct sra_db **out, sra_backend *be, const char *url);
 
 /* the built-in backends */
 SRA_EXTERN(const sra_backend_ops) sra_backend_postgresql;
