@@ -658,7 +658,7 @@ int sra_import_records(sra_import_summary *out, sra_db *db, const char *review_i
 		 * write every byte twice); existing keys by an UPDATE between its
 		 * rows, which SQLite allows and PostgreSQL's COPY would not.
 		 */
-		if ((error = sra_db__exec(db, "PRAGMA cache_size = -65536")) < 0 ||
+		if ((error = sra_db__bulk_hint(db, 1)) < 0 ||
 		    (error = sra_db__query(&rows, db, "SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now')", NULL, 0)) < 0)
 			goto done;
 		snprintf(c.stamp, sizeof(c.stamp), "%s", sra_rows_get(rows, 0, 0));
@@ -712,7 +712,7 @@ done:
 	}
 	sra_import__finalize(&c.update);
 	if (!c.pg)
-		sra_db__exec(db, "PRAGMA cache_size = -2000");	/* SQLite's default again */
+		sra_db__bulk_hint(db, 0);
 	sra_rows_free(rows);
 	sra_import_summary_dispose(&sum);
 	sra_import__set_dispose(&c.seen);
