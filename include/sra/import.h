@@ -26,7 +26,9 @@ typedef enum {
 	SRA_IMPORT_CSV,
 	SRA_IMPORT_TSV,
 	SRA_IMPORT_XLSX,
-	SRA_IMPORT_JSONL
+	SRA_IMPORT_JSONL,
+	SRA_IMPORT_RIS,		/* RIS (TY … ER) */
+	SRA_IMPORT_MEDLINE	/* PubMed's MEDLINE format (.nbib) */
 } sra_import_format;
 
 /** How far an import has got, for a progress display. */
@@ -50,10 +52,11 @@ typedef struct sra_import_options {
 	int skip_invalid;		/* import the valid rows, list the others */
 	sra_import_progress_cb progress;	/* called now and then; may be NULL */
 	void *payload;			/* passed to progress */
+	const char *decision;		/* records: "include" or "exclude" for every record of the file; NULL: from the file */
 } sra_import_options;
 
 #define SRA_IMPORT_OPTIONS_VERSION 1
-#define SRA_IMPORT_OPTIONS_INIT { SRA_IMPORT_OPTIONS_VERSION, SRA_IMPORT_AUTO, NULL, NULL, NULL, NULL, 0, NULL, NULL }
+#define SRA_IMPORT_OPTIONS_INIT { SRA_IMPORT_OPTIONS_VERSION, SRA_IMPORT_AUTO, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL }
 
 /** A row that was left out under skip_invalid. */
 typedef struct sra_import_problem {
@@ -73,9 +76,11 @@ typedef struct sra_import_summary {
 	char *human_column;		/* records: the column the human decision came from; NULL if none */
 	char *source_id_column;		/* records: the column the source id came from */
 	sra_import_problem *problems;	/* `invalid` entries */
+	uint64_t untitled;		/* records: records imported without a title (title '') */
+	uint64_t generated_ids;		/* records: RIS/MEDLINE records without an id that got a content id */
 } sra_import_summary;
 
-#define SRA_IMPORT_SUMMARY_INIT { SRA_IMPORT_AUTO, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL }
+#define SRA_IMPORT_SUMMARY_INIT { SRA_IMPORT_AUTO, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, 0, 0 }
 
 /** Release what a summary holds and zero it; NULL is fine. */
 SRA_EXTERN(void) sra_import_summary_dispose(sra_import_summary *summary);
@@ -84,7 +89,9 @@ SRA_EXTERN(void) sra_import_summary_dispose(sra_import_summary *summary);
 SRA_EXTERN(const char *) sra_import_format_name(sra_import_format format);
 
 /**
- * The format of a file from its first bytes: XLSX for a zip (PK\3\4), TSV when
+ * The format of a file from its first bytes: XLSX for a zip (PK\3\4), RIS when
+ * the first line is `TY  - ` (or a TY and an ER line follow a banner), MEDLINE
+ * when it is `PMID- `, TSV when
  * the header line has tabs and no comma outside quotes, else CSV
  * (JSON Lines when `allow_jsonl` and the first non-blank byte is '{').
  * @return 0, SRA_EINVALID (empty, or a legacy .xls / other binary) or SRA_ERROR (unreadable)
@@ -92,8 +99,9 @@ SRA_EXTERN(const char *) sra_import_format_name(sra_import_format format);
 SRA_EXTERN(int) sra_import_detect_format(sra_import_format *out, const char *path, int allow_jsonl);
 
 /**
- * Import records with human decisions from a CSV, TSV or XLSX file into
- * search_results of the review: an upsert on (review, source_db, source_id).
+ * Import records with human decisions from a CSV, TSV, XLSX, RIS or MEDLINE
+ * file into search_results of the review: an upsert on (review, source_db,
+ * source_id).
  * Errors name the file, the line, the column and the value.
  *
  * @param out        filled on success; the caller disposes of it

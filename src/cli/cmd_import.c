@@ -17,7 +17,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-enum { OPT_REVIEW = 256, OPT_MAP, OPT_HUMAN, OPT_SOURCE_DB, OPT_SHEET, OPT_SKIP_INVALID, OPT_FORMAT };
+enum { OPT_REVIEW = 256, OPT_MAP, OPT_HUMAN, OPT_SOURCE_DB, OPT_SHEET, OPT_SKIP_INVALID, OPT_FORMAT, OPT_DECISION };
 
 static const struct option long_options[] = {
 	{ "review",       required_argument, NULL, OPT_REVIEW },
@@ -27,6 +27,7 @@ static const struct option long_options[] = {
 	{ "sheet",        required_argument, NULL, OPT_SHEET },
 	{ "skip-invalid", no_argument,       NULL, OPT_SKIP_INVALID },
 	{ "format",       required_argument, NULL, OPT_FORMAT },
+	{ "decision",     required_argument, NULL, OPT_DECISION },
 	{ "url",          required_argument, NULL, 'u' },
 	{ "json",         no_argument,       NULL, 'j' },
 	{ "quiet",        no_argument,       NULL, 'q' },
@@ -36,22 +37,29 @@ static const struct option long_options[] = {
 
 static const char records_help[] =
 	"usage: sra import records --review ID FILE [--map FIELD=COLUMN]... [--human COLUMN]\n"
-	"                          [--source-db DB] [--sheet NAME] [--skip-invalid]\n"
-	"                          [--format csv|tsv|xlsx] [--json] [-q] [--url URL]\n\n"
+	"                          [--decision include|exclude] [--source-db DB] [--sheet NAME]\n"
+	"                          [--skip-invalid] [--format csv|tsv|xlsx|ris|medline]\n"
+	"                          [--json] [-q] [--url URL]\n\n"
 	"Import bibliographic records with the human title/abstract decision from a\n"
-	"CSV, TSV or XLSX file (found from the content).  Headers are matched without\n"
-	"regard to case: source_id/key/record_id/id/pmid/pubmed_id, title, abstract,\n"
-	"doi, journal, year/publication_year, authors, keywords, source_db, and the\n"
-	"decision: human_decision, 'Included after T&A screen', label_abstract_screening,\n"
-	"label_included, included.  Decisions: Y/yes/true/1/include(d),\n"
-	"N/no/false/0/exclude(d), empty/NA/unknown.  The records end at the first row\n"
-	"with an empty source id.  An upsert on (review, source_db, source_id): the\n"
-	"same file twice changes nothing.  All or nothing, unless --skip-invalid.\n\n"
+	"CSV, TSV, XLSX, RIS or MEDLINE (.nbib) file (found from the content).\n"
+	"Spreadsheets: headers are matched without regard to case:\n"
+	"source_id/key/record_id/id/pmid/pubmed_id, title, abstract, doi, journal,\n"
+	"year/publication_year, authors, keywords, source_db, and the decision:\n"
+	"human_decision, 'Included after T&A screen', label_abstract_screening,\n"
+	"label_included, included (else Rayyan's RAYYAN-INCLUSION in a notes column).\n"
+	"Decisions: Y/yes/true/1/include(d), N/no/false/0/exclude(d), empty/NA/unknown.\n"
+	"The records end at the first row with an empty source id.  RIS and MEDLINE:\n"
+	"every record is kept; the decision comes from --decision, else from asreview's\n"
+	"ASReview_relevant/irrelevant/not_seen or Rayyan's RAYYAN-INCLUSION in N1.\n"
+	"An upsert on (review, source_db, source_id): the same file twice changes\n"
+	"nothing.  All or nothing, unless --skip-invalid.\n\n"
 	"  --map F=C       take field F (source_id, title, abstract, doi, journal, year,\n"
 	"                  authors, keywords, human_decision, source_db) from column C\n"
 	"  --human C       the human decision's column\n"
-	"  --source-db DB  PubMed, Scopus, Embase, Other or benchmark_csv, when there is\n"
-	"                  no source_db column (default: PubMed for pmid_… or digits)\n"
+	"  --decision D    include or exclude: every record of the file (asreview's\n"
+	"                  included.ris and excluded.ris)\n"
+	"  --source-db DB  PubMed, Scopus, Embase, Other or benchmark_csv, when the file\n"
+	"                  does not say (default: PubMed for pmid_… or digits; RIS: Other)\n"
 	"  --sheet NAME    XLSX: the sheet (default: the first)\n"
 	"  --skip-invalid  import the valid rows and list the others\n"
 	"  --json          the summary as JSON on stdout\n"
@@ -106,8 +114,17 @@ static int parse(im_opts *o, int argc, char **argv, const char *help)
 				o->io.format = SRA_IMPORT_XLSX;
 			else if (strcasecmp(optarg, "jsonl") == 0)
 				o->io.format = SRA_IMPORT_JSONL;
+			else if (strcasecmp(optarg, "ris") == 0)
+				o->io.format = SRA_IMPORT_RIS;
+			else if (strcasecmp(optarg, "medline") == 0 || strcasecmp(optarg, "nbib") == 0)
+				o->io.format = SRA_IMPORT_MEDLINE;
 			else
-				return cli_usage_error("import %s: --format must be csv, tsv, xlsx or jsonl", argv[0]);
+				return cli_usage_error("import %s: --format must be csv, tsv, xlsx, ris, medline or jsonl", argv[0]);
+			break;
+		case OPT_DECISION:
+			if (strcasecmp(optarg, "include") != 0 && strcasecmp(optarg, "exclude") != 0)
+				return cli_usage_error("import %s: --decision must be include or exclude", argv[0]);
+			o->io.decision = optarg;
 			break;
 		case 'u': o->url = optarg; break;
 		case 'j': o->json = 1; break;
@@ -178,6 +195,8 @@ static void print_summary(const im_opts *o, const sra_import_summary *s, int rec
 			json_object_set_new(obj, "end_line", s->end_line ? json_integer((json_int_t)s->end_line) : json_null());
 			json_object_set_new(obj, "source_id_column", s->source_id_column ? json_string(s->source_id_column) : json_null());
 			json_object_set_new(obj, "human_column", s->human_column ? json_string(s->human_column) : json_null());
+			json_object_set_new(obj, "untitled", json_integer((json_int_t)s->untitled));
+			json_object_set_new(obj, "generated_ids", json_integer((json_int_t)s->generated_ids));
 		}
 		for (i = 0; i < s->invalid; i++)
 			json_array_append_new(probs, json_pack("{s:I, s:s}", "line", (json_int_t)s->problems[i].line,
@@ -195,8 +214,14 @@ static void print_summary(const im_opts *o, const sra_import_summary *s, int rec
 		fprintf(stderr, "note: the records end at line %zu (empty %s); %llu non-empty row%s from there on ignored\n",
 			s->end_line, s->source_id_column ? s->source_id_column : "source id",
 			(unsigned long long)s->ignored, s->ignored == 1 ? "" : "s");
-	if (records && !s->human_column)
-		fprintf(stderr, "note: no human decision column: every record's human decision is unknown (see --human)\n");
+	if (records && s->untitled)
+		fprintf(stderr, "note: %llu record%s without a title (kept with title '')\n",
+			(unsigned long long)s->untitled, s->untitled == 1 ? "" : "s");
+	if (records && s->generated_ids)
+		fprintf(stderr, "note: %llu record%s without an identifier got a content id (<file name>#<position>)\n",
+			(unsigned long long)s->generated_ids, s->generated_ids == 1 ? "" : "s");
+	if (records && !s->human_column && !o->io.decision)
+		fprintf(stderr, "note: no human decision column: every record's human decision is unknown (see --human, --decision)\n");
 	fprintf(stderr, "inserted %llu, updated %llu, unchanged %llu, invalid %llu\n",
 		(unsigned long long)s->inserted, (unsigned long long)s->updated,
 		(unsigned long long)s->unchanged, (unsigned long long)s->invalid);
@@ -241,7 +266,7 @@ static int cmd_records(int argc, char **argv) { return run(argc, argv, 1); }
 static int cmd_decisions(int argc, char **argv) { return run(argc, argv, 0); }
 
 static const cli_command import_commands[] = {
-	{ "records",   cmd_records,   "Records with human decisions (CSV, TSV, XLSX)" },
+	{ "records",   cmd_records,   "Records with human decisions (CSV, TSV, XLSX, RIS, MEDLINE)" },
 	{ "decisions", cmd_decisions, "AI decisions (JSON Lines, CSV)" },
 	{ NULL, NULL, NULL }
 };

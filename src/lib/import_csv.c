@@ -211,6 +211,8 @@ int sra_import_detect_format(sra_import_format *out, const char *path, int allow
 		return sra_import__fail("%s: the file is empty", path);
 	if (memchr(buf, '\0', got))
 		return sra_import__fail("%s: a binary file, not CSV, TSV or XLSX", path);
+	if ((*out = sra_import__tagged_detect((const char *)buf + start, got - start)) != SRA_IMPORT_AUTO)
+		return 0;
 	if (allow_jsonl && buf[start] == '{') {
 		*out = SRA_IMPORT_JSONL;
 		return 0;

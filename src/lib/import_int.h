@@ -40,6 +40,90 @@ int sra_import__read_xlsx(const sra_import__reader *r);
 /* either, by r->format */
 int sra_import__read_table(const sra_import__reader *r);
 
+/* ---- import_tagged.c: RIS and MEDLINE, no database ------------------------ */
+
+/* one tag of a record; borrowed for the record callback */
+typedef struct sra_import__tag {
+	char name[5];		/* "TY", "PMID", "FAU": the tag without its padding */
+	size_t line;		/* the line of the tag */
+	const char *value;	/* trimmed; continuation lines joined by one space; NUL-terminated */
+	size_t len;
+} sra_import__tag;
+
+/*
+ * One record: its first line, its position in the file (1-based) and its
+ * tags in file order.  A non-zero return stops the reader and is returned.
+ */
+typedef int (*sra_import__record_fn)(void *payload, size_t line, size_t index, size_t ntags,
+				     const sra_import__tag *tags);
+
+/* a push parser (the fields are private); init, feed any pieces, finish, dispose */
+typedef struct sra_import__tagged {
+	const char *path;		/* for messages */
+	sra_import_format format;	/* SRA_IMPORT_RIS or SRA_IMPORT_MEDLINE */
+	sra_import__record_fn record;
+	void *payload;
+	sra_buf pending;		/* a line split across pieces */
+	sra_buf vals;			/* the record's values, each NUL-terminated */
+	struct sra_import__tag_slot { char name[5]; size_t line, off, len; } *tags;
+	size_t ntags, cap;
+	sra_import__tag *out;
+	size_t out_cap;
+	size_t lineno, rec_line, nrec;
+	int in_rec;
+} sra_import__tagged;
+
+void sra_import__tagged_init(sra_import__tagged *t, const char *path, sra_import_format format,
+			     sra_import__record_fn fn, void *payload);
+/* 0, or an error set with "path:line: …" (SRA_EINVALID) or the callback's return */
+int sra_import__tagged_feed(sra_import__tagged *t, const char *buf, size_t len);
+/* the end of the input: the last line and record; a RIS record without ER is an error */
+int sra_import__tagged_finish(sra_import__tagged *t);
+void sra_import__tagged_dispose(sra_import__tagged *t);
+/* the whole of a buffer at once (the fuzz targets' entry) */
+int sra_import__tagged_parse(const char *path, sra_import_format format, const char *buf, size_t len,
+			     sra_import__record_fn fn, void *payload);
+/* RIS or MEDLINE from the first bytes of a file (after a BOM and blank lines), else AUTO */
+sra_import_format sra_import__tagged_detect(const char *s, size_t n);
+/* a file, streamed (r->path, r->format, r->payload, r->bytes; r->row is not used) */
+int sra_import__read_tagged(const sra_import__reader *r, sra_import__record_fn fn);
+
+/* ---- import_records.c: where records go (the records import's sink) ------- */
+
+typedef struct sra_import__sink sra_import__sink;
+
+/* one record, ready for search_results; everything borrowed for the call */
+typedef struct sra_import__record {
+	const char *source_id;		/* not empty; need not be NUL-terminated */
+	size_t source_id_len;
+	const char *id_where;		/* put before "source id …" in messages ("column 'key': "), or NULL */
+	const char *source_db;		/* a canonical label; NULL: --source-db, else inferred from the id */
+	int human;			/* 1 include, 0 exclude, -1 unknown (--decision overrides) */
+	const char *text[5];		/* doi, title, abstract, journal, year: NUL-terminated, NULL when empty */
+	const char *authors;		/* array literals (sra_import__array_*), NULL when empty */
+	const char *keywords;
+	const char *raw;		/* raw_data: a JSON object */
+} sra_import__record;
+
+/* write one record (the upsert); `line` is for messages */
+int sra_import__sink_put(sra_import__sink *s, size_t line, const sra_import__record *r);
+/* a bad record: an error, or with --skip-invalid a listed one (0) */
+int sra_import__sink_bad(sra_import__sink *s, size_t line, const char *fmt, ...) SRA_PRINTF(3, 4);
+int sra_import__sink_pg(const sra_import__sink *s);
+const sra_import_options *sra_import__sink_opts(const sra_import__sink *s);
+sra_import_summary *sra_import__sink_summary(sra_import__sink *s);
+
+/* ---- import_refman.c: RIS and MEDLINE records, Rayyan's and asreview's decisions ---- */
+
+/* read a RIS or MEDLINE file (r->format) into the sink */
+int sra_import__read_refman(sra_import__sink *s, const sra_import__reader *r);
+/*
+ * Rayyan's `RAYYAN-INCLUSION: {"Ann"=>"Included", "Bo"=>"Excluded"}` in s:
+ * *out 1 when every reviewer included, 0 when every one excluded, else -1;
+ * *found whether s holds it.  -1 when it is there but malformed.
+ */
+int sra_import__rayyan_decision(int *out, int *found, const char *s, size_t len);
+
 /* ---- import_util.c ------------------------------------------------------ */
 
 /* A set of strings with a number each (the line a key was first seen on). */
@@ -101,6 +185,14 @@ int sra_import__eq(const char *s, size_t len, const char *w);
 size_t sra_import__whole_len(const char *s, size_t len);
 /* a UUID, lowercased into out; 0 or -1 */
 int sra_import__uuid_norm(char out[37], const char *s);
+/*
+ * An array literal of the dialect (PostgreSQL '{…}', SQLite JSON '[…]') in b:
+ * begin, add elements (trimmed; empty ones left out), end.  With no element
+ * b is left empty (the column is NULL).
+ */
+void sra_import__array_begin(sra_buf *b, int pg);
+void sra_import__array_add(sra_buf *b, int pg, const char *s, size_t len);
+void sra_import__array_end(sra_buf *b, int pg);
 /* the canonical label of searchdatabasesource_enum for s (any case), or NULL */
 const char *sra_import__source_db_label(const char *s, size_t len);
 /* seconds since some fixed point, for rates */

@@ -75,7 +75,9 @@ static const char *const stage_cols[] = { STAGE_COLS };
 static const char *const sqlite_load_cols[] = { STAGE_COLS, "created_at", "updated_at" };
 #define NLOAD (sizeof(sqlite_load_cols) / sizeof(sqlite_load_cols[0]))
 
-typedef struct rec_ctx {
+typedef struct sra_import__sink rec_ctx;
+
+struct sra_import__sink {
 	sra_db *db;
 	int pg;
 	const char *path;
@@ -106,11 +108,15 @@ typedef struct rec_ctx {
 	size_t *nlen;
 	size_t ncap;
 	char *own[5];			/* copies of trimmed or shortened text cells */
-} rec_ctx;
+	char *id_where;			/* "column 'key': ", for messages */
+	long col_notes;			/* the `notes` column (Rayyan's decisions), -1 when absent */
+	int rayyan_seen;		/* a notes cell held RAYYAN-INCLUSION */
+	int human_override;		/* --decision: 1 include, 0 exclude, -1 none */
+};
 
 /* a problem with one row: an error (stop) or, with skip_invalid, a listed row */
-static int bad_row(rec_ctx *c, size_t line, const char *fmt, ...) SRA_PRINTF(3, 4);
-static int bad_row(rec_ctx *c, size_t line, const char *fmt, ...)
+#define bad_row sra_import__sink_bad
+int sra_import__sink_bad(rec_ctx *c, size_t line, const char *fmt, ...)
 {
 	va_list ap;
 	int error;
@@ -212,6 +218,8 @@ static int on_header(rec_ctx *c, size_t line, size_t ncells, const char *const *
 		return sra_import__fail("%s:%zu: no title column: the header needs 'title' (or --map title=COLUMN)",
 					c->path, line);
 	c->sum->source_id_column = sra__strdup(c->keys[c->col[F_SOURCE_ID]]);
+	c->id_where = sra__sprintf("column '%s': ", c->keys[c->col[F_SOURCE_ID]]);
+	c->col_notes = find_header(c, ncells, cells, lens, "notes");
 	if (c->col[F_HUMAN] >= 0)
 		c->sum->human_column = sra__strdup(c->keys[c->col[F_HUMAN]]);
 	c->have_header = 1;
@@ -257,41 +265,24 @@ static int parse_decision(const char *s, size_t n)
 /* split s on `;` (and ` and ` when `and`) into an array literal of the dialect */
 static void split_list(rec_ctx *c, sra_buf *out, const char *s, size_t n, int and)
 {
-	size_t i = 0, start = 0, count = 0;
+	size_t i = 0, start = 0;
 
-	sra_buf_clear(out);
-	sra_buf_putc(out, c->pg ? '{' : '[');
+	sra_import__array_begin(out, c->pg);
 	while (i <= n) {
 		size_t sep = 0;
-		if (i == n)
-			sep = 1;
-		else if (s[i] == ';')
+		if (i == n || s[i] == ';')
 			sep = 1;
 		else if (and && n - i >= 5 && memcmp(s + i, " and ", 5) == 0)
 			sep = 5;
-		if (sep) {
-			const char *p = s + start;
-			size_t len = i - start;
-			sra_import__trim(&p, &len);
-			if (len) {
-				if (count++)
-					sra_buf_putc(out, ',');
-				if (c->pg)
-					sra_import__pg_array_elem(out, p, len);
-				else
-					sra_import__json_string(out, p, len);
-			}
-			i += sep;
-			start = i;
-			if (i > n)
-				break;
+		if (!sep) {
+			i++;
 			continue;
 		}
-		i++;
+		sra_import__array_add(out, c->pg, s + start, i - start);
+		i += sep;
+		start = i;
 	}
-	sra_buf_putc(out, c->pg ? '}' : ']');
-	if (!count)
-		sra_buf_clear(out);
+	sra_import__array_end(out, c->pg);
 }
 
 static const char *cell_name(rec_ctx *c, int f)
@@ -313,119 +304,37 @@ static void on_bytes(void *payload, uint64_t done, uint64_t total)
 	report(c, 0);
 }
 
-static int on_row(void *payload, size_t line, size_t ncells, const char *const *cells, const size_t *lens)
+int sra_import__sink_put(rec_ctx *c, size_t line, const sra_import__record *r)
 {
-	rec_ctx *c = payload;
 	const char *stage[NLOAD];	/* stage_cols, then on SQLite the timestamps */
-	const char *s, *source_db = NULL;
-	size_t n, i, prev;
+	const char *source_db = r->source_db;
+	const char *s = r->source_id;
+	size_t n = r->source_id_len, i, prev;
 	char id[37];
-	int empty = 1, hd, exists = 0, error;
+	int exists = 0, hd = c->human_override >= 0 ? c->human_override : r->human, error;
 
-	for (i = 0; i < ncells && empty; i++) {
-		s = cells[i];
-		n = lens[i];
-		sra_import__trim(&s, &n);
-		empty = n == 0;
-	}
-	if (empty)
-		return 0;		/* entirely empty rows are skipped */
-	if (!c->have_header)
-		return on_header(c, line, ncells, cells, lens);
-	if (c->ended) {
-		c->sum->ignored++;
-		return 0;
-	}
-
-	/* normalise every cell: whole numbers lose a decimal part of zeros */
-	if (ncells > c->ncap) {
-		c->ncap = ncells;
-		c->norm = sra__realloc(c->norm, ncells * sizeof(*c->norm));
-		c->nlen = sra__realloc(c->nlen, ncells * sizeof(*c->nlen));
-	}
-	for (i = 0; i < ncells; i++) {
-		c->norm[i] = (char *)cells[i];
-		c->nlen[i] = sra_import__whole_len(cells[i], lens[i]);
-		if (!sra_import__utf8_ok(cells[i], lens[i]))
-			return bad_row(c, line, "column '%s': not valid UTF-8 text",
-				       i < c->ncols ? c->keys[i] : "(beyond the header)");
-	}
-	for (i = c->ncols; i < ncells; i++)
-		if (lens[i])
-			return bad_row(c, line, "%zu cells, but the header has %zu columns (cell %zu: '%.60s')",
-				       ncells, c->ncols, i + 1, cells[i]);
-
-	/* the source id: an empty one ends the data */
-	cell_of(c, F_SOURCE_ID, 1, &s, &n, ncells);
-	if (!n) {
-		c->ended = 1;
-		c->sum->end_line = line;
-		c->sum->ignored++;
-		return 0;
-	}
-	sra_buf_clear(&c->key);
-	sra_buf_put(&c->key, s, n);
-	stage[3] = c->key.ptr;	/* kept for the duplicate check below */
-
-	/* source_db: column, else --source-db, else inferred */
-	{
-		const char *d;
-		size_t dn;
-		cell_of(c, F_SOURCE_DB, 1, &d, &dn, ncells);
-		if (dn) {
-			if (!(source_db = sra_import__source_db_label(d, dn)))
-				return bad_row(c, line, "column '%s': unknown source database '%.*s' (PubMed, Scopus, Embase, Other, benchmark_csv)",
-					       cell_name(c, F_SOURCE_DB), (int)dn, d);
-		} else if (c->default_db) {
-			source_db = c->default_db;
-		} else {
-			size_t k = 0;
-			while (k < n && s[k] >= '0' && s[k] <= '9')
-				k++;
-			source_db = (k == n || (n > 5 && sra_import__eq(s, 5, "pmid_"))) ? "PubMed" : "Other";
-		}
-	}
-
-	/* the human decision */
-	if (c->col[F_HUMAN] >= 0) {
-		const char *d;
-		size_t dn;
-		cell_of(c, F_HUMAN, 1, &d, &dn, ncells);
-		if ((hd = parse_decision(d, dn)) == -2)
-			return bad_row(c, line, "column '%s': unknown decision '%.*s' (expected Y/N, yes/no, true/false, 1/0, include(d)/exclude(d), or empty/NA/unknown)",
-				       cell_name(c, F_HUMAN), (int)dn, d);
-	} else {
-		hd = -1;
+	/* source_db: the file's, else --source-db, else inferred from the id */
+	if (!source_db && c->default_db) {
+		source_db = c->default_db;
+	} else if (!source_db) {
+		size_t k = 0;
+		while (k < n && s[k] >= '0' && s[k] <= '9')
+			k++;
+		source_db = (k == n || (n > 5 && sra_import__eq(s, 5, "pmid_"))) ? "PubMed" : "Other";
 	}
 
 	/* a source id twice in the file */
-	{
-		size_t klen = strlen(source_db);
-		sra_buf_clear(&c->tmp);
-		sra_buf_put(&c->tmp, source_db, klen);
-		sra_buf_putc(&c->tmp, '\t');
-		sra_buf_put(&c->tmp, s, n);
-		if (sra_import__set_add(&c->seen, c->tmp.ptr, c->tmp.size, line, &prev))
-			return bad_row(c, line, "column '%s': source id '%.*s' (%s) is already on line %zu",
-				       cell_name(c, F_SOURCE_ID), (int)n, s, source_db, prev);
-		if (!c->pg)
-			exists = sra_import__set_has(&c->existing, c->tmp.ptr, c->tmp.size);
-	}
-
-	/* raw_data: the whole row, header → cell */
-	sra_buf_clear(&c->raw);
-	sra_buf_putc(&c->raw, '{');
-	for (i = 0; i < c->ncols; i++) {
-		if (i)
-			sra_buf_putc(&c->raw, ',');
-		sra_import__json_string(&c->raw, c->keys[i], strlen(c->keys[i]));
-		sra_buf_putc(&c->raw, ':');
-		if (i < ncells)
-			sra_import__json_string(&c->raw, c->norm[i], c->nlen[i]);
-		else
-			sra_buf_put(&c->raw, "\"\"", 2);
-	}
-	sra_buf_putc(&c->raw, '}');
+	sra_buf_clear(&c->tmp);
+	sra_buf_puts(&c->tmp, source_db);
+	sra_buf_putc(&c->tmp, '\t');
+	sra_buf_put(&c->tmp, s, n);
+	if (sra_import__set_add(&c->seen, c->tmp.ptr, c->tmp.size, line, &prev))
+		return bad_row(c, line, "%ssource id '%.*s' (%s) is already on line %zu",
+			       r->id_where ? r->id_where : "", (int)n, s, source_db, prev);
+	if (!c->pg)
+		exists = sra_import__set_has(&c->existing, c->tmp.ptr, c->tmp.size);
+	sra_buf_clear(&c->key);
+	sra_buf_put(&c->key, s, n);
 
 	sra_buf_clear(&c->meta);
 	sra_buf_printf(&c->meta, "{\"benchmark_human_decision\":%s}",
@@ -435,40 +344,16 @@ static int on_row(void *payload, size_t line, size_t ncells, const char *const *
 	stage[0] = c->review;
 	stage[1] = id;
 	stage[2] = source_db;
-	/* text fields: NULL when empty, except the title (NOT NULL) */
-	{
-		static const int textf[] = { F_DOI, F_TITLE, F_ABSTRACT, F_JOURNAL, F_YEAR };
-		size_t k;
-		for (k = 0; k < 5; k++) {
-			const char *v;
-			size_t vn;
-			int trim = textf[k] == F_DOI || textf[k] == F_YEAR;
-			cell_of(c, textf[k], trim, &v, &vn, ncells);
-			free(c->own[k]);
-			c->own[k] = NULL;
-			if (!vn && textf[k] != F_TITLE) {
-				stage[4 + k] = NULL;
-				continue;
-			}
-			if (v[vn] == '\0') {
-				stage[4 + k] = v;
-			} else {
-				c->own[k] = sra__strndup(v, vn);
-				stage[4 + k] = c->own[k];
-			}
-		}
-	}
-	{
-		const char *v;
-		size_t vn;
-		cell_of(c, F_AUTHORS, 0, &v, &vn, ncells);
-		split_list(c, &c->authors, v, vn, 1);
-		stage[9] = c->authors.size ? c->authors.ptr : NULL;
-		cell_of(c, F_KEYWORDS, 0, &v, &vn, ncells);
-		split_list(c, &c->keywords, v, vn, 0);
-		stage[10] = c->keywords.size ? c->keywords.ptr : NULL;
-	}
-	stage[11] = c->raw.ptr;
+	stage[3] = c->key.ptr;
+	for (i = 0; i < 5; i++)
+		stage[4 + i] = r->text[i];
+	if (!stage[5])
+		stage[5] = "";		/* the title is NOT NULL */
+	if (!*stage[5])
+		c->sum->untitled++;
+	stage[9] = r->authors;
+	stage[10] = r->keywords;
+	stage[11] = r->raw;
 	stage[12] = c->meta.ptr;
 	stage[13] = stage[14] = c->stamp;
 	if (!exists) {
@@ -491,6 +376,167 @@ static int on_row(void *payload, size_t line, size_t ncells, const char *const *
 	c->staged++;
 	report(c, 0);
 	return 0;
+}
+
+int sra_import__sink_pg(const rec_ctx *c)
+{
+	return c->pg;
+}
+
+const sra_import_options *sra_import__sink_opts(const rec_ctx *c)
+{
+	return c->opts;
+}
+
+sra_import_summary *sra_import__sink_summary(rec_ctx *c)
+{
+	return c->sum;
+}
+
+/* a table row: the header, a record, or a row at or after the end of the data */
+static int on_row(void *payload, size_t line, size_t ncells, const char *const *cells, const size_t *lens)
+{
+	rec_ctx *c = payload;
+	sra_import__record r;
+	const char *s;
+	size_t n, i;
+	int empty = 1;
+
+	for (i = 0; i < ncells && empty; i++) {
+		s = cells[i];
+		n = lens[i];
+		sra_import__trim(&s, &n);
+		empty = n == 0;
+	}
+	if (empty)
+		return 0;		/* entirely empty rows are skipped */
+	if (!c->have_header)
+		return on_header(c, line, ncells, cells, lens);
+
+	/*
+	 * The end of the data first, before any check of the row's width: a
+	 * totals block below the records may reach past the header's last column.
+	 */
+	s = (size_t)c->col[F_SOURCE_ID] < ncells ? cells[c->col[F_SOURCE_ID]] : "";
+	n = (size_t)c->col[F_SOURCE_ID] < ncells ? lens[c->col[F_SOURCE_ID]] : 0;
+	sra_import__trim(&s, &n);
+	if (c->ended) {
+		if (n)
+			return bad_row(c, line, "column '%s': source id '%.*s' below the end of the data (line %zu has an empty %s): a gap in the records, not a totals block",
+				       cell_name(c, F_SOURCE_ID), (int)(n < 60 ? n : 60), s, c->sum->end_line,
+				       cell_name(c, F_SOURCE_ID));
+		c->sum->ignored++;
+		return 0;
+	}
+	if (!n) {
+		c->ended = 1;
+		c->sum->end_line = line;
+		c->sum->ignored++;
+		return 0;
+	}
+
+	/* normalise every cell: whole numbers lose a decimal part of zeros */
+	if (ncells > c->ncap) {
+		c->ncap = ncells;
+		c->norm = sra__realloc(c->norm, ncells * sizeof(*c->norm));
+		c->nlen = sra__realloc(c->nlen, ncells * sizeof(*c->nlen));
+	}
+	for (i = 0; i < ncells; i++) {
+		c->norm[i] = (char *)cells[i];
+		c->nlen[i] = sra_import__whole_len(cells[i], lens[i]);
+		if (!sra_import__utf8_ok(cells[i], lens[i]))
+			return bad_row(c, line, "column '%s': not valid UTF-8 text",
+				       i < c->ncols ? c->keys[i] : "(beyond the header)");
+	}
+	for (i = c->ncols; i < ncells; i++)
+		if (lens[i])
+			return bad_row(c, line, "%zu cells, but the header has %zu columns (cell %zu: '%.60s')",
+				       ncells, c->ncols, i + 1, cells[i]);
+
+	memset(&r, 0, sizeof(r));
+	cell_of(c, F_SOURCE_ID, 1, &r.source_id, &r.source_id_len, ncells);
+	r.id_where = c->id_where;
+
+	/* source_db: a column, else --source-db, else inferred (sra_import__sink_put) */
+	{
+		const char *d;
+		size_t dn;
+		cell_of(c, F_SOURCE_DB, 1, &d, &dn, ncells);
+		if (dn && !(r.source_db = sra_import__source_db_label(d, dn)))
+			return bad_row(c, line, "column '%s': unknown source database '%.*s' (PubMed, Scopus, Embase, Other, benchmark_csv)",
+				       cell_name(c, F_SOURCE_DB), (int)dn, d);
+	}
+
+	/* the human decision: its column, else Rayyan's RAYYAN-INCLUSION in the notes */
+	r.human = -1;
+	if (c->col[F_HUMAN] >= 0) {
+		const char *d;
+		size_t dn;
+		cell_of(c, F_HUMAN, 1, &d, &dn, ncells);
+		if ((r.human = parse_decision(d, dn)) == -2)
+			return bad_row(c, line, "column '%s': unknown decision '%.*s' (expected Y/N, yes/no, true/false, 1/0, include(d)/exclude(d), or empty/NA/unknown)",
+				       cell_name(c, F_HUMAN), (int)dn, d);
+	} else if (c->col_notes >= 0 && (size_t)c->col_notes < ncells) {
+		int found = 0;
+		if (sra_import__rayyan_decision(&r.human, &found, c->norm[c->col_notes], c->nlen[c->col_notes]) < 0)
+			return bad_row(c, line, "column '%s': RAYYAN-INCLUSION is not {\"name\"=>\"Included|Excluded|Maybe\", …}",
+				       c->keys[c->col_notes]);
+		c->rayyan_seen |= found;
+	}
+
+	/* raw_data: the whole row, header → cell */
+	sra_buf_clear(&c->raw);
+	sra_buf_putc(&c->raw, '{');
+	for (i = 0; i < c->ncols; i++) {
+		if (i)
+			sra_buf_putc(&c->raw, ',');
+		sra_import__json_string(&c->raw, c->keys[i], strlen(c->keys[i]));
+		sra_buf_putc(&c->raw, ':');
+		if (i < ncells)
+			sra_import__json_string(&c->raw, c->norm[i], c->nlen[i]);
+		else
+			sra_buf_put(&c->raw, "\"\"", 2);
+	}
+	sra_buf_putc(&c->raw, '}');
+	r.raw = c->raw.ptr;
+
+	/* text fields: NULL when empty */
+	{
+		static const int textf[] = { F_DOI, F_TITLE, F_ABSTRACT, F_JOURNAL, F_YEAR };
+		size_t k;
+		for (k = 0; k < 5; k++) {
+			const char *v;
+			size_t vn;
+			int trim = textf[k] == F_DOI || textf[k] == F_YEAR;
+			cell_of(c, textf[k], trim, &v, &vn, ncells);
+			free(c->own[k]);
+			c->own[k] = NULL;
+			if (!vn) {
+				r.text[k] = NULL;
+			} else if (v[vn] == '\0') {
+				r.text[k] = v;
+			} else {
+				c->own[k] = sra__strndup(v, vn);
+				r.text[k] = c->own[k];
+			}
+		}
+	}
+	/* a record needs a title or an abstract (a totals row has neither) */
+	if (!r.text[1] && !r.text[2])
+		return bad_row(c, line, "column '%s': source id '%.*s' has neither a title nor an abstract (a totals row? the records end at the first empty %s)",
+			       cell_name(c, F_SOURCE_ID), (int)(r.source_id_len < 60 ? r.source_id_len : 60), r.source_id,
+			       cell_name(c, F_SOURCE_ID));
+	{
+		const char *v;
+		size_t vn;
+		cell_of(c, F_AUTHORS, 0, &v, &vn, ncells);
+		split_list(c, &c->authors, v, vn, 1);
+		r.authors = c->authors.size ? c->authors.ptr : NULL;
+		cell_of(c, F_KEYWORDS, 0, &v, &vn, ncells);
+		split_list(c, &c->keywords, v, vn, 0);
+		r.keywords = c->keywords.size ? c->keywords.ptr : NULL;
+	}
+	return sra_import__sink_put(c, line, &r);
 }
 
 /* ---- SQL ------------------------------------------------------------------ */
@@ -605,7 +651,7 @@ int sra_import_records(sra_import_summary *out, sra_db *db, const char *review_i
 	char review[37];
 	sra_value p;
 	size_t i;
-	int error, in_txn = 0;
+	int error, in_txn = 0, tagged;
 
 	SRA_ASSERT_ARG(out && db && review_id && path);
 	if (!opts)
@@ -626,11 +672,26 @@ int sra_import_records(sra_import_summary *out, sra_db *db, const char *review_i
 				      opts->source_db);
 		goto done;
 	}
+	c.human_override = -1;
+	if (opts->decision) {
+		if ((c.human_override = parse_decision(opts->decision, strlen(opts->decision))) < 0) {
+			error = sra_error_set(SRA_ERROR_INVALID, SRA_EINVALID,
+					      "--decision '%s': expected include or exclude", opts->decision);
+			goto done;
+		}
+	}
 	sum.format = opts->format;
 	if (sum.format == SRA_IMPORT_AUTO && (error = sra_import_detect_format(&sum.format, path, 0)) < 0)
 		goto done;
 	if (sum.format == SRA_IMPORT_JSONL) {
-		error = sra_import__fail("%s: records come as CSV, TSV or XLSX, not JSON Lines", path);
+		error = sra_import__fail("%s: records come as CSV, TSV, XLSX, RIS or MEDLINE, not JSON Lines", path);
+		goto done;
+	}
+	tagged = sum.format == SRA_IMPORT_RIS || sum.format == SRA_IMPORT_MEDLINE;
+	if (tagged && (opts->map || opts->human_column || opts->sheet)) {
+		error = sra_error_set(SRA_ERROR_INVALID, SRA_EINVALID,
+				      "%s: --map, --human and --sheet are for CSV, TSV and XLSX files; this is %s (see --decision)",
+				      path, sum.format == SRA_IMPORT_RIS ? "RIS" : "MEDLINE");
 		goto done;
 	}
 
@@ -677,8 +738,14 @@ int sra_import_records(sra_import_summary *out, sra_db *db, const char *review_i
 	rd.row = on_row;
 	rd.payload = &c;
 	rd.bytes = on_bytes;
-	error = sra_import__read_table(&rd);
-	if (error == 0 && !c.have_header)
+	if (tagged) {
+		error = sra_import__read_refman(&c, &rd);
+	} else {
+		error = sra_import__read_table(&rd);
+		if (error == 0 && c.rayyan_seen)
+			sum.human_column = sra__strdup(c.keys[c.col_notes]);
+	}
+	if (error == 0 && !tagged && !c.have_header)
 		error = sra_import__fail("%s: no header row: the file has no rows", path);
 	if (error < 0) {
 		sra_import__copy_end(&c.copy, 0);
@@ -721,6 +788,7 @@ done:
 	for (i = 0; c.keys && i < c.ncols; i++)
 		free(c.keys[i]);
 	free(c.keys);
+	free(c.id_where);
 	free(c.norm);
 	free(c.nlen);
 	for (i = 0; i < SRA_ARRAY_SIZE(c.own); i++)

@@ -321,6 +321,33 @@ int sra_import__uuid_norm(char out[37], const char *s)
 	return 0;
 }
 
+void sra_import__array_begin(sra_buf *b, int pg)
+{
+	sra_buf_clear(b);
+	sra_buf_putc(b, pg ? '{' : '[');
+}
+
+void sra_import__array_add(sra_buf *b, int pg, const char *s, size_t len)
+{
+	sra_import__trim(&s, &len);
+	if (!len)
+		return;
+	if (b->size > 1)
+		sra_buf_putc(b, ',');
+	if (pg)
+		sra_import__pg_array_elem(b, s, len);
+	else
+		sra_import__json_string(b, s, len);
+}
+
+void sra_import__array_end(sra_buf *b, int pg)
+{
+	if (b->size <= 1)
+		sra_buf_clear(b);
+	else
+		sra_buf_putc(b, pg ? '}' : ']');
+}
+
 const char *sra_import__source_db_label(const char *s, size_t len)
 {
 	static const char *const labels[] = { "PubMed", "Scopus", "Embase", "Other", "benchmark_csv" };
@@ -363,6 +390,8 @@ const char *sra_import_format_name(sra_import_format f)
 	case SRA_IMPORT_TSV: return "tsv";
 	case SRA_IMPORT_XLSX: return "xlsx";
 	case SRA_IMPORT_JSONL: return "jsonl";
+	case SRA_IMPORT_RIS: return "ris";
+	case SRA_IMPORT_MEDLINE: return "medline";
 	default: return "auto";
 	}
 }
