@@ -175,11 +175,34 @@ SRA_EXTERN(int) sra_benchmark_export_file(sra_db *db, const char *run, sra_expor
 					  sra_benchmark_format fmt, const char *path);
 
 /**
- * Two runs side by side, and an exact McNemar test on the records both
- * share with a known human decision (correct = TP or TN).
- * @param out   TEXT report or JSON object; the caller frees it
+ * The leaderboard of runs of one review (benchmark.md, "compare"): for each
+ * run its settings (config_details; its top-level keys other than `prices`
+ * are the columns), counts, every metric with its 95 % CI, its usage total,
+ * and an exact McNemar test against the first run on the records both
+ * decided with a known human decision (correct = TP or TN), the p-values
+ * Holm-adjusted over the nruns - 1 comparisons.
+ *
+ * JSON (the report embeds it):
+ *   {"review_id": ID, "reference_run": ID of runs[0],
+ *    "config_keys": [sorted keys],
+ *    "mcnemar_method": "exact binomial, two-sided", "p_adjust": "holm",
+ *    "runs": [{"id", "status", "uncertain_policy", "run_notes",
+ *              "config": {...} (config_details, keys in jsonb order),
+ *              "counts": {"tp", "fp", "fn", "tn", "n"} | null,
+ *              "metrics": {...} (sra_metrics_to_json's) | null,
+ *              "usage": metrics_detail.usage.total | null,
+ *              "mcnemar": null for the first run, else
+ *                {"shared_records", "both_correct", "both_wrong",
+ *                 "reference_correct_only", "run_correct_only",
+ *                 "p_value", "p_holm"}}, ...]}
+ * TEXT: the same as tables for people, at most 80 columns.
+ *
+ * @param out    the leaderboard; the caller frees it
+ * @param runs   run ids or unique prefixes, the first the reference (nruns >= 1)
+ * @return 0; SRA_ENOTFOUND (no such run); SRA_EINVALID (runs of different
+ *         reviews -- the message names both --, an ambiguous prefix); SRA_EBACKEND
  */
-SRA_EXTERN(int) sra_benchmark_compare(char **out, sra_db *db, const char *run_a, const char *run_b,
+SRA_EXTERN(int) sra_benchmark_compare(char **out, sra_db *db, const char *const *runs, size_t nruns,
 				      sra_benchmark_format fmt);
 
 /**
@@ -187,6 +210,13 @@ SRA_EXTERN(int) sra_benchmark_compare(char **out, sra_db *db, const char *run_a,
  * min(1, 2 P(X <= min(b, c))), X ~ Binomial(b + c, 1/2); 1 when b + c = 0.
  */
 SRA_EXTERN(double) sra_benchmark_mcnemar_exact(int64_t b, int64_t c);
+
+/**
+ * Holm's step-down adjustment of n p-values (statsmodels'
+ * multipletests(method='holm')): with p sorted ascending, the i-th (from 1)
+ * becomes max over j <= i of min(1, (n - j + 1) p_j).  `adjusted` may be `p`.
+ */
+SRA_EXTERN(void) sra_benchmark_holm(double *adjusted, const double *p, size_t n);
 
 /** Delete a run and its items.  @return 0, SRA_ENOTFOUND, SRA_EINVALID, SRA_EBACKEND */
 SRA_EXTERN(int) sra_benchmark_delete(sra_db *db, const char *run);

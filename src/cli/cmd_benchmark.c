@@ -355,11 +355,13 @@ static int bm_export(int argc, char **argv)
 }
 
 static const char compare_help[] =
-	"usage: sra benchmark compare RUN_A RUN_B [--json] [--url URL]\n"
+	"usage: sra benchmark compare RUN_A RUN_B [RUN...] [--json] [--url URL]\n"
 	"\n"
-	"Two runs side by side (every metric with its 95% CI) and McNemar's exact\n"
-	"test (two-sided, binomial on the discordant pairs) on the records both\n"
-	"runs decided with a known human decision.\n";
+	"A leaderboard of runs of one review: each run's settings (config_details\n"
+	"keys as columns), its table and every metric with its 95% CI, and an exact\n"
+	"McNemar test (two-sided, binomial on the discordant pairs) of each run\n"
+	"against RUN_A on the records both decided with a known human decision,\n"
+	"the p-values Holm-adjusted.  Runs of different reviews are refused.\n";
 
 static int bm_compare(int argc, char **argv)
 {
@@ -370,11 +372,11 @@ static int bm_compare(int argc, char **argv)
 
 	if ((rc = parse_opts(&o, argc, argv, compare_help)) != 0)
 		return rc < 0 ? CLI_OK : rc;
-	if ((rc = want_args(&o, 2, "compare", "two run ids")) != 0)
-		return rc;
+	if (o.nargs < 2)
+		return cli_usage_error("benchmark compare: expected two or more run ids (see --help)");
 	if ((rc = cli_open_db(&db, o.url)) != CLI_OK)
 		return rc;
-	rc = sra_benchmark_compare(&text, db, o.args[0], o.args[1],
+	rc = sra_benchmark_compare(&text, db, (const char *const *)o.args, (size_t)o.nargs,
 				   o.json ? SRA_BENCHMARK_JSON : SRA_BENCHMARK_TEXT);
 	rc = rc < 0 ? cli_error_lib(rc) : print_and_free(text);
 	sra_db_free(db);
@@ -421,7 +423,7 @@ static const cli_command commands[] = {
 	{ "show",    bm_show,    "The report of one run" },
 	{ "items",   bm_items,   "The items of a run (--classification FP,FN)" },
 	{ "export",  bm_export,  "Export items or the summary as CSV or JSON" },
-	{ "compare", bm_compare, "Two runs side by side, with McNemar's exact test" },
+	{ "compare", bm_compare, "A leaderboard of runs, with McNemar's exact test" },
 	{ "delete",  bm_delete,  "Delete a run and its items" },
 	{ "help",    bm_help,    "Print this help" },
 	{ NULL, NULL, NULL }

@@ -9,6 +9,7 @@
 #include "common.h"
 #include "db_int.h"
 #include "sra/benchmark.h"
+#include "sra/metrics.h"
 
 #include <jansson.h>
 
@@ -80,6 +81,19 @@ void sra_bm__out_put(sra_bm_out *o, const char *s, size_t len);
 void sra_bm__out_puts(sra_bm_out *o, const char *s);
 int sra_bm__out_flush(sra_bm_out *o);
 void sra_bm__out_dispose(sra_bm_out *o);
+
+/* a JSON cell parsed (a string when it is not JSON; null for NULL); new reference */
+json_t *sra_bm__parse_json_cell(const char *cell);
+
+/*
+ * The objects in j rebuilt with their keys in jsonb's order (shorter first,
+ * then bytewise), so a jsonb column prints the same from SQLite as from
+ * PostgreSQL.  Takes j; returns the new value.
+ */
+json_t *sra_bm__jsonb_order(json_t *j);
+
+/* the final 2x2 table of a run row: metrics_detail, else the typed columns; 0 when none */
+int sra_bm__final_counts(sra_confusion *c, const sra_rows *run, const json_t *detail);
 
 /* a CSV field, quoted when it holds a comma, a quote, CR or LF (RFC 4180) */
 void sra_bm__put_csv_field(sra_buf *b, const char *s);

@@ -1,8 +1,8 @@
 /*
  * This file holds what reads benchmark runs back: finding a run by a prefix
  * of its id, listing runs, the report of one run (text for people, JSON for
- * programs), comparing two runs with an exact McNemar test, and deleting a
- * run (its items go with it: ON DELETE CASCADE).
+ * programs), and deleting a run (its items go with it: ON DELETE CASCADE).
+ * Comparing runs is in benchmark_compare.c.
  *
  * Reports are rebuilt from the stored counts with sra_metrics_compute(), so
  * every figure shown is the one the library computes for that table; the
@@ -115,7 +115,7 @@ int sra_bm__load_run(sra_rows **out, sra_db *db, const char *run)
 
 /* ---- helpers for reports ------------------------------------------------ */
 
-static json_t *parse_json_cell(const char *cell)
+json_t *sra_bm__parse_json_cell(const char *cell)
 {
 	json_t *j;
 
@@ -140,13 +140,13 @@ static int jsonb_key_cmp(const void *a, const void *b)
  * written) as from PostgreSQL (which stores jsonb sorted).  Takes j;
  * returns the new value (j itself when it holds no object).
  */
-static json_t *jsonb_order(json_t *j)
+json_t *sra_bm__jsonb_order(json_t *j)
 {
 	if (json_is_array(j)) {
 		size_t i;
 
 		for (i = 0; i < json_array_size(j); i++)
-			json_array_set_new(j, i, jsonb_order(json_incref(json_array_get(j, i))));
+			json_array_set_new(j, i, sra_bm__jsonb_order(json_incref(json_array_get(j, i))));
 		return j;
 	}
 	if (json_is_object(j)) {
@@ -159,7 +159,7 @@ static json_t *jsonb_order(json_t *j)
 			keys[i++] = k;
 		qsort(keys, n, sizeof(*keys), jsonb_key_cmp);
 		for (i = 0; i < n; i++)
-			json_object_set_new(o, keys[i], jsonb_order(json_incref(json_object_get(j, keys[i]))));
+			json_object_set_new(o, keys[i], sra_bm__jsonb_order(json_incref(json_object_get(j, keys[i]))));
 		free(keys);
 		json_decref(j);
 		return o;
@@ -187,7 +187,7 @@ static int counts_of(sra_confusion *c, const json_t *metrics_obj)
 }
 
 /* the final table of a run: metrics_detail, else the typed columns */
-static int final_counts(sra_confusion *c, const sra_rows *run, const json_t *detail)
+int sra_bm__final_counts(sra_confusion *c, const sra_rows *run, const json_t *detail)
 {
 	if (counts_of(c, json_object_get(detail, "final")))
 		return 1;
@@ -308,9 +308,9 @@ static json_t *run_json(const sra_rows *r, size_t row, int full)
 	json_object_set_new(o, "metrics", metrics);
 	if (full) {
 		json_object_set_new(o, "config_details",
-				    jsonb_order(parse_json_cell(sra_rows_get(r, row, BM_RUN_CONFIG))));
+				    sra_bm__jsonb_order(sra_bm__parse_json_cell(sra_rows_get(r, row, BM_RUN_CONFIG))));
 		json_object_set_new(o, "metrics_detail",
-				    jsonb_order(parse_json_cell(sra_rows_get(r, row, BM_RUN_DETAIL))));
+				    sra_bm__jsonb_order(sra_bm__parse_json_cell(sra_rows_get(r, row, BM_RUN_DETAIL))));
 	}
 	return o;
 }
@@ -514,8 +514,8 @@ static void put_policies(sra_buf *b, const json_t *policies, const char *chosen)
 static int show_text(char **out, const sra_rows *run, unsigned int flags)
 {
 	sra_buf b = SRA_BUF_INIT;
-	json_t *detail = parse_json_cell(sra_rows_get(run, 0, BM_RUN_DETAIL));
-	json_t *config = parse_json_cell(sra_rows_get(run, 0, BM_RUN_CONFIG));
+	json_t *detail = sra_bm__parse_json_cell(sra_rows_get(run, 0, BM_RUN_DETAIL));
+	json_t *config = sra_bm__parse_json_cell(sra_rows_get(run, 0, BM_RUN_CONFIG));
 	const json_t *counts = json_object_get(detail, "counts"), *th = json_object_get(config, "threshold");
 	const char *policy = sra_rows_get(run, 0, BM_RUN_POLICY), *notes = sra_rows_get(run, 0, BM_RUN_NOTES);
 	sra_confusion c;
@@ -560,7 +560,7 @@ static int show_text(char **out, const sra_rows *run, unsigned int flags)
 	else if (sra_rows_get(run, 0, BM_RUN_N_ITEMS))
 		sra_buf_printf(&b, "  records    %s\n", sra_rows_get(run, 0, BM_RUN_N_ITEMS));
 
-	if (final_counts(&c, run, detail) && sra_metrics_compute(&fin, &c) == 0) {
+	if (sra_bm__final_counts(&c, run, detail) && sra_metrics_compute(&fin, &c) == 0) {
 		sra_buf_puts(&b, "\nFinal decision against the human decision\n");
 		sra_metrics_format_text(&text, &fin);
 		sra_buf_puts(&b, text);
@@ -599,174 +599,6 @@ int sra_benchmark_show(char **out, sra_db *db, const char *run, sra_benchmark_fo
 		error = show_text(out, rows, flags);
 	}
 	sra_rows_free(rows);
-	return error;
-}
-
-/* ---- compare ------------------------------------------------------------- */
-
-double sra_benchmark_mcnemar_exact(int64_t b, int64_t c)
-{
-	int64_t n = b + c, k = b < c ? b : c, i;
-	double log_tk, ratio = 1, sum = 1, p;
-
-	if (b < 0 || c < 0)
-		return NAN;
-	if (n == 0)
-		return 1.0;
-	/*
-	 * P(X <= k) = sum_{i<=k} C(n,i) / 2^n.  The largest term is i = k
-	 * (k <= n/2); sum the others as ratios to it, walking down until
-	 * they no longer matter, so nothing underflows before the end.
-	 */
-	log_tk = lgamma((double)n + 1) - lgamma((double)k + 1) - lgamma((double)(n - k) + 1)
-		 - (double)n * log(2.0);
-	for (i = k; i > 0; i--) {
-		ratio *= (double)i / (double)(n - i + 1);
-		sum += ratio;
-		if (ratio < sum * 1e-17)
-			break;
-	}
-	p = exp(log(2.0) + log_tk + log(sum));
-	return p > 1 ? 1 : p;
-}
-
-typedef struct {
-	int64_t a_only, b_only, both, neither, shared;
-} discordance;
-
-static int load_discordance(discordance *d, sra_db *db, const char *a, const char *b)
-{
-	sra_rows *rows = NULL;
-	sra_value p[2] = { SRA_VAL_TEXT(a), SRA_VAL_TEXT(b) };
-	int pg = sra_bm__is_pg(db), error;
-
-	error = sra_db__query(&rows, db, pg
-		? "SELECT"
-		  " coalesce(sum(CASE WHEN x.classification IN ('TP', 'TN') AND y.classification IN ('FP', 'FN') THEN 1 ELSE 0 END), 0),"
-		  " coalesce(sum(CASE WHEN x.classification IN ('FP', 'FN') AND y.classification IN ('TP', 'TN') THEN 1 ELSE 0 END), 0),"
-		  " coalesce(sum(CASE WHEN x.classification IN ('TP', 'TN') AND y.classification IN ('TP', 'TN') THEN 1 ELSE 0 END), 0),"
-		  " coalesce(sum(CASE WHEN x.classification IN ('FP', 'FN') AND y.classification IN ('FP', 'FN') THEN 1 ELSE 0 END), 0),"
-		  " count(*)"
-		  " FROM benchmark_result_items x JOIN benchmark_result_items y ON y.search_result_id = x.search_result_id"
-		  " WHERE x.benchmark_run_id = CAST($1 AS uuid) AND y.benchmark_run_id = CAST($2 AS uuid)"
-		  " AND x.classification <> 'UNKNOWN' AND y.classification <> 'UNKNOWN'"
-		: "SELECT"
-		  " coalesce(sum(x.classification IN ('TP', 'TN') AND y.classification IN ('FP', 'FN')), 0),"
-		  " coalesce(sum(x.classification IN ('FP', 'FN') AND y.classification IN ('TP', 'TN')), 0),"
-		  " coalesce(sum(x.classification IN ('TP', 'TN') AND y.classification IN ('TP', 'TN')), 0),"
-		  " coalesce(sum(x.classification IN ('FP', 'FN') AND y.classification IN ('FP', 'FN')), 0),"
-		  " count(*)"
-		  " FROM benchmark_result_items x JOIN benchmark_result_items y ON y.search_result_id = x.search_result_id"
-		  " WHERE x.benchmark_run_id = $1 AND y.benchmark_run_id = $2"
-		  " AND x.classification <> 'UNKNOWN' AND y.classification <> 'UNKNOWN'",
-		p, 2);
-	if (error < 0)
-		return error;
-	d->a_only = cell_int(sra_rows_get(rows, 0, 0));
-	d->b_only = cell_int(sra_rows_get(rows, 0, 1));
-	d->both = cell_int(sra_rows_get(rows, 0, 2));
-	d->neither = cell_int(sra_rows_get(rows, 0, 3));
-	d->shared = cell_int(sra_rows_get(rows, 0, 4));
-	sra_rows_free(rows);
-	return 0;
-}
-
-int sra_benchmark_compare(char **out, sra_db *db, const char *run_a, const char *run_b,
-			  sra_benchmark_format fmt)
-{
-	sra_rows *ra = NULL, *rb = NULL;
-	json_t *da = NULL, *dbj = NULL;
-	sra_confusion ca = { 0, 0, 0, 0 }, cb = { 0, 0, 0, 0 };
-	sra_metrics ma, mb;
-	discordance d;
-	double p;
-	int error, have_a, have_b;
-
-	SRA_ASSERT_ARG(out && db && run_a && run_b);
-	if ((error = sra_bm__load_run(&ra, db, run_a)) < 0 ||
-	    (error = sra_bm__load_run(&rb, db, run_b)) < 0)
-		goto done;
-	if ((error = load_discordance(&d, db, sra_rows_get(ra, 0, BM_RUN_ID),
-				      sra_rows_get(rb, 0, BM_RUN_ID))) < 0)
-		goto done;
-	p = sra_benchmark_mcnemar_exact(d.a_only, d.b_only);
-	da = parse_json_cell(sra_rows_get(ra, 0, BM_RUN_DETAIL));
-	dbj = parse_json_cell(sra_rows_get(rb, 0, BM_RUN_DETAIL));
-	have_a = final_counts(&ca, ra, da);
-	have_b = final_counts(&cb, rb, dbj);
-	sra_metrics_compute(&ma, &ca);
-	sra_metrics_compute(&mb, &cb);
-
-	if (fmt == SRA_BENCHMARK_JSON) {
-		json_t *o = json_object(), *mc = json_object(), *runs = json_array();
-		json_t *ja = have_a ? sra_metrics__json(&ma) : json_null();
-		json_t *jb = have_b ? sra_metrics__json(&mb) : json_null();
-
-		json_object_set_new(ja, "id", json_string(sra_rows_get(ra, 0, BM_RUN_ID)));
-		json_object_set_new(jb, "id", json_string(sra_rows_get(rb, 0, BM_RUN_ID)));
-		json_array_append_new(runs, ja);
-		json_array_append_new(runs, jb);
-		json_object_set_new(o, "runs", runs);
-		json_object_set_new(mc, "shared_records", json_integer(d.shared));
-		json_object_set_new(mc, "both_correct", json_integer(d.both));
-		json_object_set_new(mc, "both_wrong", json_integer(d.neither));
-		json_object_set_new(mc, "a_correct_b_wrong", json_integer(d.a_only));
-		json_object_set_new(mc, "a_wrong_b_correct", json_integer(d.b_only));
-		json_object_set_new(mc, "method", json_string("exact binomial, two-sided"));
-		json_object_set_new(mc, "p_value", json_real(p));
-		json_object_set_new(o, "mcnemar", mc);
-		error = dump_json(out, o);
-	} else {
-		sra_buf b = SRA_BUF_INIT;
-		const char *name;
-		char va[32], vb[32], dv[32];
-		size_t i;
-
-		sra_buf_printf(&b, "A  %s  (%s)\nB  %s  (%s)\n\n",
-			       sra_rows_get(ra, 0, BM_RUN_ID), sra_rows_get(ra, 0, BM_RUN_POLICY)
-			       ? sra_rows_get(ra, 0, BM_RUN_POLICY) : "-",
-			       sra_rows_get(rb, 0, BM_RUN_ID), sra_rows_get(rb, 0, BM_RUN_POLICY)
-			       ? sra_rows_get(rb, 0, BM_RUN_POLICY) : "-");
-		sra_buf_printf(&b, "%-13s %32s %32s\n", "", "A", "B");
-		{
-			char t1[64], t2[64];
-
-			snprintf(t1, sizeof(t1), "%lld %lld %lld %lld", (long long)ca.tp, (long long)ca.fp,
-				 (long long)ca.fn, (long long)ca.tn);
-			snprintf(t2, sizeof(t2), "%lld %lld %lld %lld", (long long)cb.tp, (long long)cb.fp,
-				 (long long)cb.fn, (long long)cb.tn);
-			sra_buf_printf(&b, "%-13s %32s %32s\n", "TP FP FN TN", t1, t2);
-		}
-		for (i = 0; sra_metrics_get(&ma, i, &name); i++) {
-			const sra_metric *x = sra_metrics_get(&ma, i, NULL), *y = sra_metrics_get(&mb, i, NULL);
-			sra_buf ba = SRA_BUF_INIT, bb = SRA_BUF_INIT;
-
-			sra_metrics__fmt_num(va, sizeof(va), x->value, x->value_defined);
-			sra_metrics__fmt_num(vb, sizeof(vb), y->value, y->value_defined);
-			sra_buf_puts(&ba, va);
-			sra_buf_puts(&bb, vb);
-			if (x->ci_method && x->ci_low_defined && x->ci_high_defined)
-				sra_buf_printf(&ba, " [%s, %s]", sra_metrics__fmt_num(dv, sizeof(dv), x->ci_low, 1),
-					       sra_metrics__fmt_num(va, sizeof(va), x->ci_high, 1));
-			if (y->ci_method && y->ci_low_defined && y->ci_high_defined)
-				sra_buf_printf(&bb, " [%s, %s]", sra_metrics__fmt_num(dv, sizeof(dv), y->ci_low, 1),
-					       sra_metrics__fmt_num(vb, sizeof(vb), y->ci_high, 1));
-			sra_buf_printf(&b, "%-13s %32s %32s\n", name, sra_buf_cstr(&ba), sra_buf_cstr(&bb));
-			sra_buf_dispose(&ba);
-			sra_buf_dispose(&bb);
-		}
-		sra_buf_printf(&b, "\nMcNemar's exact test on the %lld records both runs decided with a known\n"
-			       "human decision: both right %lld, both wrong %lld, only A right %lld,\n"
-			       "only B right %lld; two-sided p = %.6g\n",
-			       (long long)d.shared, (long long)d.both, (long long)d.neither,
-			       (long long)d.a_only, (long long)d.b_only, p);
-		*out = sra_buf_detach(&b);
-	}
-done:
-	json_decref(da);
-	json_decref(dbj);
-	sra_rows_free(ra);
-	sra_rows_free(rb);
 	return error;
 }
 

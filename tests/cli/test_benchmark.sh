@@ -2,7 +2,8 @@
 # `sra benchmark` and `sra demo` end to end, on SQLite and PostgreSQL:
 # the demo is reproducible, exports parse back with Python's csv module
 # (full titles, as the database's own client reads them), compare's McNemar
-# p-value matches an exact computation with math.comb, a run on an empty
+# p-values match an exact computation with math.comb and Holm's adjustment,
+# runs of two reviews are refused, a run on an empty
 # review fails and leaves nothing, and a run killed with SIGKILL mid-way
 # leaves no run and no items.
 . "$(dirname "$0")/lib.sh"
@@ -77,34 +78,66 @@ PY
   assert_eq "$n" "$(q "SELECT count(*) FROM benchmark_result_items WHERE classification IN ('FP','FN')")" "FP,FN items"
 }
 
-case_compare_mcnemar() {
+case_compare_leaderboard() {
   expect_exit 0 "$SRA" demo --seed 11 --records 400 --no-run --url "$URL" || return
   local review; review=$(review_of)
-  expect_exit 0 "$SRA" benchmark run --review "$review" --uncertain include --url "$URL" -q || return
+  expect_exit 0 "$SRA" benchmark run --review "$review" --uncertain include --config '{"model": "m-1", "prompt": "v1"}' --url "$URL" -q || return
   local a=$OUT
-  expect_exit 0 "$SRA" benchmark run --review "$review" --uncertain exclude --threshold 0.8 --url "$URL" -q || return
+  expect_exit 0 "$SRA" benchmark run --review "$review" --uncertain exclude --threshold 0.8 --config '{"model": "m-2"}' --url "$URL" -q || return
   local b=$OUT
-  expect_exit 0 "$SRA" benchmark compare "$a" "$b" --json --url "$URL" || return
-  local got=$OUT
-  # the discordant pairs, counted by the database's own client
-  local disc; disc=$(q "SELECT
+  expect_exit 0 "$SRA" benchmark run --review "$review" --uncertain error --threshold 0.9 --url "$URL" -q || return
+  local c=$OUT
+  expect_exit 0 "$SRA" benchmark compare "$a" "$b" "$c" --json --url "$URL" || return
+  printf '%s' "$OUT" >"$TMP/lb.json"
+  # the discordant pairs against the first run, counted by the database's own client
+  local disc x
+  disc=$(for x in "$b" "$c"; do q "SELECT
       sum(CASE WHEN x.classification IN ('TP','TN') AND y.classification IN ('FP','FN') THEN 1 ELSE 0 END),
       sum(CASE WHEN x.classification IN ('FP','FN') AND y.classification IN ('TP','TN') THEN 1 ELSE 0 END)
     FROM benchmark_result_items x JOIN benchmark_result_items y ON x.search_result_id = y.search_result_id
-    WHERE x.benchmark_run_id = '$a' AND y.benchmark_run_id = '$b'
-      AND x.classification <> 'UNKNOWN' AND y.classification <> 'UNKNOWN'")
-  python3 - "$disc" <<PY || fail "McNemar p-value differs from the exact computation"
+    WHERE x.benchmark_run_id = '$a' AND y.benchmark_run_id = '$x'
+      AND x.classification <> 'UNKNOWN' AND y.classification <> 'UNKNOWN'"; done)
+  python3 - "$TMP/lb.json" $disc <<'PY' || fail "the leaderboard differs from the exact computation"
 import json, math, sys
-b, c = map(int, sys.argv[1].split('|'))
-got = json.loads('''$got''')['mcnemar']
-assert got['a_correct_b_wrong'] == b and got['a_wrong_b_correct'] == c, (got, b, c)
-n, k = b + c, min(b, c)
-p = 1.0 if n == 0 else min(1.0, 2 * sum(math.comb(n, i) for i in range(k + 1)) / 2 ** n)
-assert b + c > 0, "no discordant pairs: the case proves nothing"
-assert abs(got['p_value'] - p) <= 1e-12 * max(p, 1e-300), (got['p_value'], p)
+lb = json.load(open(sys.argv[1]))
+pairs = [tuple(map(int, s.split('|'))) for s in sys.argv[2:]]
+runs = lb['runs']
+assert len(runs) == 3 and runs[0]['mcnemar'] is None
+assert lb['config_keys'] == ['model', 'prompt', 'threshold', 'uncertain_policy'], lb['config_keys']
+assert runs[0]['config']['prompt'] == 'v1' and 'prompt' not in runs[2]['config']
+ps = []
+for run, (b, c) in zip(runs[1:], pairs):
+    got = run['mcnemar']
+    assert got['reference_correct_only'] == b and got['run_correct_only'] == c, (got, b, c)
+    n, k = b + c, min(b, c)
+    p = 1.0 if n == 0 else min(1.0, 2 * sum(math.comb(n, i) for i in range(k + 1)) / 2 ** n)
+    assert b + c > 0, "no discordant pairs: the case proves nothing"
+    assert abs(got['p_value'] - p) <= 1e-12 * max(p, 1e-300), (got['p_value'], p)
+    ps.append(p)
+# Holm by its definition, for two tests: the smaller doubled, the larger at least that
+lo, hi = sorted(range(2), key=lambda i: ps[i])
+want = [0.0, 0.0]
+want[lo] = min(1.0, 2 * ps[lo])
+want[hi] = max(want[lo], min(1.0, ps[hi]))
+for run, w in zip(runs[1:], want):
+    assert abs(run['mcnemar']['p_holm'] - w) <= 1e-12 * max(w, 1e-300), (run['mcnemar'], w)
+for run in runs:
+    m = run['metrics']['sensitivity']
+    assert m['ci_low'] <= m['value'] <= m['ci_high'], m
 PY
   expect_exit 0 "$SRA" benchmark compare "${a:0:6}" "${b:0:6}" --url "$URL" || return
   printf '%s' "$OUT" | grep -q "McNemar's exact test" || fail "no McNemar line in compare"
+  printf '%s' "$OUT" | grep -q "m-2" || fail "no config column in compare"
+  local long; long=$(printf '%s\n' "$OUT" | awk 'length > 80' | head -1)
+  [ -z "$long" ] || fail "compare has a line over 80 columns: $long"
+  expect_exit 2 "$SRA" benchmark compare "$a" --url "$URL"
+  # runs of another review: refused, naming both reviews, nothing printed
+  expect_exit 0 "$SRA" demo --seed 12 --records 30 --url "$URL" || return
+  local other; other=$(review_of)
+  local d; d=$(q "SELECT id FROM benchmark_runs WHERE review_id = '$other'")
+  expect_exit 2 "$SRA" benchmark compare "$a" "$b" "$d" --url "$URL" && one_line_error "$review"
+  printf '%s' "$ERR" | grep -q "$other" || fail "the refusal does not name the other review: $ERR"
+  [ -z "$OUT" ] || fail "a refused compare printed: $OUT"
   expect_exit 0 "$SRA" benchmark delete "$a" --url "$URL" -q || return
   assert_eq "$(q "SELECT count(*) FROM benchmark_result_items WHERE benchmark_run_id = '$a'")" 0 "items of a deleted run"
   expect_exit 1 "$SRA" benchmark show "$a" --url "$URL"
@@ -144,5 +177,5 @@ case_killed_run_leaves_nothing() {
   assert_eq "$(q 'SELECT count(*) FROM benchmark_result_items')" 0 "items after SIGKILL"
 }
 
-run_cases case_demo_is_reproducible case_export_parses_back case_compare_mcnemar \
+run_cases case_demo_is_reproducible case_export_parses_back case_compare_leaderboard \
   case_empty_review_fails case_killed_run_leaves_nothing

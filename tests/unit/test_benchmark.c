@@ -676,38 +676,150 @@ static void test_benchmark_find_items_export_delete(void **state)
 	free(id);
 }
 
-static void test_benchmark_compare__mcnemar(void **state)
+/* every line of text within 80 columns (bytes; ASCII here) */
+static void assert_fits_80(const char *text)
+{
+	const char *line = text;
+
+	while (line && *line) {
+		const char *nl = strchr(line, '\n');
+		size_t n = nl ? (size_t)(nl - line) : strlen(line);
+
+		if (n > 80)
+			fail_msg("line longer than 80: %.*s", (int)n, line);
+		line = nl ? nl + 1 : NULL;
+	}
+}
+
+/*
+ * Three runs of the spec's review under the three uncertain policies.  They
+ * differ only on the 22 uncertain records with a human decision (2 human
+ * include, 20 human exclude): include is right on the 2, exclude on the 20,
+ * error on none.  Against run 1 (include):
+ *   exclude: 2 only-1-right, 20 only-this-right: p = 2 (1 + 22 + 231) / 2^22
+ *   error:   2 only-1-right, 0:                  p = 2 C(2,0) / 2^2 = 0.5
+ * Holm over two tests: 2 * 508/2^22 = 1016/2^22; max(that, 1 * 0.5) = 0.5.
+ */
+static void test_benchmark_compare__leaderboard(void **state)
 {
 	fixture *f = *state;
-	char review[37], *a, *b, *text = NULL;
-	sra_backend *be;
-	json_t *j, *mc;
+	char review[37], other[37], *ids[4], *text = NULL;
+	const char *args[3];
+	json_t *j, *runs, *mc, *keys;
+	const sra_error *e;
 
 	need(f);
-	be = sra_db__backend(f->db);
 	make_review(f, review);
 	add_records(f, review, spec_review, sizeof(spec_review) / sizeof(spec_review[0]));
-	a = run(f, review, SRA_UNCERTAIN_INCLUDE, 0.7);
-	b = run(f, review, SRA_UNCERTAIN_EXCLUDE, 0.7);
-	(void)be;
-	sra_assert_ok(sra_benchmark_compare(&text, f->db, a, b, SRA_BENCHMARK_JSON));
+	ids[0] = run(f, review, SRA_UNCERTAIN_INCLUDE, 0.7);
+	ids[1] = run(f, review, SRA_UNCERTAIN_EXCLUDE, 0.7);
+	ids[2] = run(f, review, SRA_UNCERTAIN_ERROR, 0.7);
+	args[0] = ids[0];
+	args[1] = ids[1];
+	args[2] = ids[2];
+	sra_assert_ok(sra_benchmark_compare(&text, f->db, args, 3, SRA_BENCHMARK_JSON));
 	j = json_loads(text, 0, NULL);
 	assert_non_null(j);
-	mc = json_object_get(j, "mcnemar");
-	/* include vs exclude differ on the 22 uncertain records with a human decision:
-	 * A right on 2 (human include), B right on 20 (human exclude) */
+	assert_string_equal(json_string_value(json_object_get(j, "review_id")), review);
+	assert_string_equal(json_string_value(json_object_get(j, "reference_run")), ids[0]);
+	keys = json_object_get(j, "config_keys");
+	assert_int_equal(json_array_size(keys), 4);
+	assert_string_equal(json_string_value(json_array_get(keys, 0)), "batch");
+	assert_string_equal(json_string_value(json_array_get(keys, 1)), "model");
+	assert_string_equal(json_string_value(json_array_get(keys, 2)), "threshold");
+	assert_string_equal(json_string_value(json_array_get(keys, 3)), "uncertain_policy");
+	runs = json_object_get(j, "runs");
+	assert_int_equal(json_array_size(runs), 3);
+	assert_true(json_is_null(json_object_get(json_array_get(runs, 0), "mcnemar")));
+	assert_string_equal(json_string_value(json_object_get(json_object_get(json_array_get(runs, 1), "config"),
+			    "uncertain_policy")), "exclude");
+	/* run 1's metrics with their CIs: the spec's 40/60/10/890 */
+	assert_near(json_real_value(json_object_get(json_object_get(json_object_get(
+		json_array_get(runs, 0), "metrics"), "sensitivity"), "ci_low")), 0.669629, "ci_low");
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(json_array_get(runs, 0), "counts"), "fp")), 60);
+	mc = json_object_get(json_array_get(runs, 1), "mcnemar");
 	assert_int_equal(json_integer_value(json_object_get(mc, "shared_records")), 1000);
-	assert_int_equal(json_integer_value(json_object_get(mc, "a_correct_b_wrong")), 2);
-	assert_int_equal(json_integer_value(json_object_get(mc, "a_wrong_b_correct")), 20);
-	/* 2 * sum_{i<=2} C(22, i) / 2^22 = 2 * 254 / 4194304 */
-	assert_near(json_real_value(json_object_get(mc, "p_value")) * 1e4, 2.0 * 254 / 4194304 * 1e4, "p");
+	assert_int_equal(json_integer_value(json_object_get(mc, "reference_correct_only")), 2);
+	assert_int_equal(json_integer_value(json_object_get(mc, "run_correct_only")), 20);
+	assert_int_equal(json_integer_value(json_object_get(mc, "both_correct")), 930 - 2);
+	assert_true(fabs(json_real_value(json_object_get(mc, "p_value")) / (508.0 / 4194304) - 1) < 1e-12);
+	assert_true(fabs(json_real_value(json_object_get(mc, "p_holm")) / (1016.0 / 4194304) - 1) < 1e-12);
+	mc = json_object_get(json_array_get(runs, 2), "mcnemar");
+	assert_int_equal(json_integer_value(json_object_get(mc, "reference_correct_only")), 2);
+	assert_int_equal(json_integer_value(json_object_get(mc, "run_correct_only")), 0);
+	assert_near(json_real_value(json_object_get(mc, "p_value")), 0.5, "p error");
+	assert_near(json_real_value(json_object_get(mc, "p_holm")), 0.5, "p_holm error");
 	json_decref(j);
 	free(text);
-	sra_assert_ok(sra_benchmark_compare(&text, f->db, a, b, SRA_BENCHMARK_TEXT));
+
+	/* text: prefixes work, 80 columns */
+	{
+		char p0[9], p1[9];
+		const char *pre[2] = { p0, p1 };
+
+		snprintf(p0, sizeof(p0), "%.8s", ids[0]);
+		snprintf(p1, sizeof(p1), "%.8s", ids[1]);
+		sra_assert_ok(sra_benchmark_compare(&text, f->db, pre, 2, SRA_BENCHMARK_TEXT));
+	}
 	assert_non_null(strstr(text, "McNemar"));
+	assert_non_null(strstr(text, "gpt-test"));
+	assert_non_null(strstr(text, "0.800 [0.670, 0.888]"));
+	assert_fits_80(text);
 	free(text);
-	free(a);
-	free(b);
+
+	/* a run of another review is refused, naming both reviews */
+	make_review(f, other);
+	add_table(f, other, 1, 1, 1, 1);
+	ids[3] = run(f, other, SRA_UNCERTAIN_INCLUDE, 0.7);
+	args[1] = ids[3];
+	text = NULL;
+	assert_int_equal(sra_benchmark_compare(&text, f->db, args, 2, SRA_BENCHMARK_JSON), SRA_EINVALID);
+	assert_null(text);
+	e = sra_error_last();
+	assert_non_null(e);
+	assert_int_equal(e->klass, SRA_ERROR_INVALID);
+	assert_non_null(strstr(e->message, review));
+	assert_non_null(strstr(e->message, other));
+	free(ids[0]);
+	free(ids[1]);
+	free(ids[2]);
+	free(ids[3]);
+}
+
+/* Holm's adjustment, checked against values worked out by hand from the definition
+ * (statsmodels' multipletests(method='holm') computes the same: sort, multiply the
+ * i-th smallest by n - i + 1, running maximum, clip at 1) */
+static void test_benchmark_holm(void **state)
+{
+	static const double p1[4] = { 0.01, 0.04, 0.03, 0.005 };
+	/* sorted 0.005 0.01 0.03 0.04 -> 0.02 0.03 0.06 0.04 -> cummax 0.02 0.03 0.06 0.06 */
+	static const double want1[4] = { 0.03, 0.06, 0.06, 0.02 };
+	static const double p2[3] = { 0.5, 0.6, 0.01 };
+	/* 0.01*3 = 0.03, 0.5*2 = 1.0, 0.6*1 = 0.6 -> cummax 0.03 1 1 */
+	static const double want2[3] = { 1.0, 1.0, 0.03 };
+	static const double p3[2] = { 0.02, 0.02 };	/* ties: 0.04, 0.02 -> 0.04, 0.04 */
+	static const double p4[5] = { 0.2, 0.001, 0.04, 0.0125, 0.9 };
+	/* sorted 0.001 0.0125 0.04 0.2 0.9 -> 0.005 0.05 0.12 0.4 0.9 (no step-down needed) */
+	static const double want4[5] = { 0.4, 0.005, 0.12, 0.05, 0.9 };
+	double got[5];
+	size_t i;
+
+	(void)state;
+	sra_benchmark_holm(got, p1, 4);
+	for (i = 0; i < 4; i++)
+		assert_near(got[i], want1[i], "holm p1");
+	sra_benchmark_holm(got, p2, 3);
+	for (i = 0; i < 3; i++)
+		assert_near(got[i], want2[i], "holm p2");
+	sra_benchmark_holm(got, p3, 2);
+	assert_near(got[0], 0.04, "holm tie 0");
+	assert_near(got[1], 0.04, "holm tie 1");
+	sra_benchmark_holm(got, p4, 5);
+	for (i = 0; i < 5; i++)
+		assert_near(got[i], want4[i], "holm p4");
+	got[0] = 0.3;
+	sra_benchmark_holm(got, got, 1);	/* in place, one test: unchanged */
+	assert_true(got[0] == 0.3);
 }
 
 static void test_benchmark_mcnemar__exact(void **state)
@@ -766,14 +878,16 @@ static void test_benchmark_demo__deterministic(void **state)
 	cmocka_unit_test_prestate_setup_teardown(test_benchmark_run__undefined_is_null, setup, teardown, &fx), \
 	cmocka_unit_test_prestate_setup_teardown(test_benchmark_run__empty_review_leaves_nothing, setup, teardown, &fx), \
 	cmocka_unit_test_prestate_setup_teardown(test_benchmark_find_items_export_delete, setup, teardown, &fx), \
-	cmocka_unit_test_prestate_setup_teardown(test_benchmark_compare__mcnemar, setup, teardown, &fx), \
+	cmocka_unit_test_prestate_setup_teardown(test_benchmark_compare__leaderboard, setup, teardown, &fx), \
 	cmocka_unit_test_prestate_setup_teardown(test_benchmark_demo__deterministic, setup, teardown, &fx)
 
 int main(void)
 {
 	const struct CMUnitTest sqlite_tests[] = { CASES(sqlite_fx) };
 	const struct CMUnitTest pg_tests[] = { CASES(pg_fx) };
-	const struct CMUnitTest pure_tests[] = { cmocka_unit_test(test_benchmark_mcnemar__exact) };
+	const struct CMUnitTest pure_tests[] = {
+		cmocka_unit_test(test_benchmark_mcnemar__exact), cmocka_unit_test(test_benchmark_holm)
+	};
 	int failed = 0;
 
 	failed += cmocka_run_group_tests_name("benchmark_pure", pure_tests, NULL, NULL);
