@@ -435,6 +435,21 @@ static int on_row(void *payload, size_t line, size_t ncells, const char *const *
 		return 0;
 	}
 
+	/* a record needs a title or an abstract (a totals row has neither, and may be wider than the header) */
+	{
+		static const int ta[] = { F_TITLE, F_ABSTRACT };
+		int blank = 1;
+		for (i = 0; i < 2 && blank; i++) {
+			const char *v = (size_t)c->col[ta[i]] < ncells ? cells[c->col[ta[i]]] : "";
+			size_t vn = (size_t)c->col[ta[i]] < ncells ? lens[c->col[ta[i]]] : 0;
+			sra_import__trim(&v, &vn);
+			blank = vn == 0;
+		}
+		if (blank)
+			return bad_row(c, line, "column '%s': source id '%.*s' has neither a title nor an abstract (a totals row? the records end at the first empty %s)",
+				       cell_name(c, F_SOURCE_ID), (int)(n < 60 ? n : 60), s, cell_name(c, F_SOURCE_ID));
+	}
+
 	/* normalise every cell: whole numbers lose a decimal part of zeros */
 	if (ncells > c->ncap) {
 		c->ncap = ncells;
@@ -521,11 +536,6 @@ static int on_row(void *payload, size_t line, size_t ncells, const char *const *
 			}
 		}
 	}
-	/* a record needs a title or an abstract (a totals row has neither) */
-	if (!r.text[1] && !r.text[2])
-		return bad_row(c, line, "column '%s': source id '%.*s' has neither a title nor an abstract (a totals row? the records end at the first empty %s)",
-			       cell_name(c, F_SOURCE_ID), (int)(r.source_id_len < 60 ? r.source_id_len : 60), r.source_id,
-			       cell_name(c, F_SOURCE_ID));
 	{
 		const char *v;
 		size_t vn;

@@ -8,7 +8,8 @@
  * phonetic runs left out) are loaded into memory, as every reader must; the
  * worksheet itself is parsed as it is inflated, row by row, and never held
  * whole.  Cells: t="s" (shared), "inlineStr", "str" (a formula's cached
- * string), "b" (TRUE/FALSE), "e" (the error text, e.g. #N/A), "d" and
+ * string; a formula counts by its cached value, and one without is an error
+ * naming the cell), "b" (TRUE/FALSE), "e" (the error text, e.g. #N/A), "d" and
  * numbers; a number holding a whole value is written without a decimal part.
  * Missing cells are placed by their reference (r="C5"); no <dimension> is
  * needed.  A truncated or corrupt archive, a bad CRC or malformed XML is an
@@ -53,6 +54,7 @@ struct xlsx {
 
 	/* the worksheet */
 	int in_data, in_cell, in_v, in_is;
+	int has_f, has_v;		/* the cell has a formula, a cached value */
 	size_t row, col;		/* current row (1-based), next column (0-based) */
 	size_t cell_col;
 	char cell_type[16];
@@ -380,10 +382,14 @@ static void sheet_start(void *data, const XML_Char *name, const XML_Char **atts)
 		snprintf(x->cell_ref, sizeof(x->cell_ref), "%s", r ? r : "?");
 		snprintf(x->cell_type, sizeof(x->cell_type), "%s", t ? t : "n");
 		x->col = x->cell_col + 1;
+		x->has_f = x->has_v = 0;
 		sra_buf_clear(&x->text);
+	} else if (x->in_cell && strcmp(n, "f") == 0) {
+		x->has_f = 1;
 	} else if (x->in_cell && strcmp(n, "v") == 0) {
 		x->in_v = 1;
 		x->in_t = 1;
+		x->has_v = 1;
 	} else if (x->in_cell && strcmp(n, "is") == 0) {
 		x->in_is = 1;
 	} else if (x->in_is && strcmp(n, "rPh") == 0) {
@@ -397,6 +403,15 @@ static void sheet_start(void *data, const XML_Char *name, const XML_Char **atts)
 static int cell_value(xlsx *x)
 {
 	const char *t = x->cell_type;
+
+	/*
+	 * A formula counts by its cached value; none (no <v>, or an empty one
+	 * where only a string may be empty) means the workbook was written by a
+	 * program that never calculated it.
+	 */
+	if (x->has_f && (!x->has_v || (!x->text.size && strcmp(t, "str") != 0)))
+		return sra_import__fail("%s: sheet row %zu, cell %s: a formula without a cached value (open and save the workbook in a spreadsheet program, which stores the values)",
+					x->r->path, x->row, x->cell_ref);
 
 	if (strcmp(t, "s") == 0) {
 		char *end;

@@ -708,6 +708,180 @@ static void bad_input(int pg)
 static void test_import_records__bad_input_sqlite(void **state) { (void)state; bad_input(0); }
 static void test_import_records__bad_input_pg(void **state) { (void)state; bad_input(1); }
 
+/* ---- spreadsheets as people leave them ------------------------------------------------ */
+
+/*
+ * The team's layout with what people do to it: a formula with a cached
+ * value in a record, a record with an abstract and no title, a column gap,
+ * a totals block below an empty key that reaches one column past the header
+ * (with a formula), a second sheet.  `after`: a record row after the totals
+ * (a gap in the data); `total_id`: the totals row has "Total" in the key
+ * column.
+ */
+static void write_left_xlsx(const char *path, int after, int total_id)
+{
+	lxw_workbook *wb = workbook_new(path);
+	lxw_worksheet *ws = workbook_add_worksheet(wb, "Human results");
+	lxw_worksheet *ai = workbook_add_worksheet(wb, "AI results");
+	lxw_col_t c;
+
+	for (c = 0; c < 25; c++)
+		worksheet_write_string(ws, 0, c, team_cols[c], NULL);
+	worksheet_write_string(ws, 1, 0, "rayyan-1", NULL);
+	worksheet_write_formula_str(ws, 1, 1, "=\"Formula \" & \"title\"", NULL, "Formula title");
+	worksheet_write_formula_num(ws, 1, 2, "=2018+1", NULL, 2019);
+	worksheet_write_string(ws, 1, 21, "Y", NULL);
+	worksheet_write_string(ws, 2, 0, "rayyan-2", NULL);
+	/* no title: only an abstract; columns 1-14 are a gap */
+	worksheet_write_string(ws, 2, 15, "Only an abstract", NULL);
+	worksheet_write_string(ws, 2, 21, "N", NULL);
+	worksheet_write_string(ws, 3, 0, "rayyan-3", NULL);
+	worksheet_write_string(ws, 3, 1, "Third", NULL);
+	worksheet_write_formula_str(ws, 3, 21, "=IF(1>0,\"Y\",\"N\")", NULL, "Y");
+	/* the totals block: an empty key (or "Total"), counts in V..Z, Z past the header */
+	if (total_id)
+		worksheet_write_string(ws, 5, 0, "Total", NULL);
+	worksheet_write_string(ws, 5, 21, "Y", NULL);
+	worksheet_write_formula_num(ws, 5, 22, "=COUNTIF(V2:V4,\"Y\")", NULL, 2);
+	worksheet_write_string(ws, 5, 25, "included", NULL);
+	worksheet_write_string(ws, 6, 21, "N", NULL);
+	worksheet_write_number(ws, 6, 25, 1, NULL);
+	if (after) {
+		worksheet_write_string(ws, 8, 0, "rayyan-9", NULL);
+		worksheet_write_string(ws, 8, 1, "After the totals", NULL);
+	}
+	worksheet_write_string(ai, 0, 0, "key", NULL);
+	worksheet_write_string(ai, 0, 1, "title", NULL);
+	worksheet_write_string(ai, 1, 0, "ai-1", NULL);
+	worksheet_write_string(ai, 1, 1, "On the second sheet", NULL);
+	assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
+}
+
+/* the same workbook with the cached value of the formula in C2 taken out (as openpyxl writes it) */
+static void drop_cached_value(const char *path)
+{
+	int st;
+	char *out = sra_test_run(&st,
+		"python3 -c 'import sys, zipfile\n"
+		"p = sys.argv[1]\n"
+		"z = zipfile.ZipFile(p)\n"
+		"items = [(i, z.read(i.filename)) for i in z.infolist()]\n"
+		"z.close()\n"
+		"with zipfile.ZipFile(p, \"w\", zipfile.ZIP_DEFLATED) as w:\n"
+		"    for i, d in items:\n"
+		"        if i.filename == \"xl/worksheets/sheet1.xml\":\n"
+		"            n = d.count(b\"<f>2018+1</f><v>2019</v>\")\n"
+		"            assert n == 1, n\n"
+		"            d = d.replace(b\"<f>2018+1</f><v>2019</v>\", b\"<f>2018+1</f><v></v>\")\n"
+		"        w.writestr(i, d)\n' '%s'", path);
+	assert_int_equal(st, 0);
+	free(out);
+}
+
+static void spreadsheet_rules(int pg)
+{
+	fx f;
+	sra_import_summary s;
+	sra_import_options o = SRA_IMPORT_OPTIONS_INIT;
+	char *p, *content;
+	sra_rows *rows;
+	unsigned long long h;
+	size_t len;
+	FILE *fp;
+
+	if (fx_open(&f, pg) < 0) {
+		skip();
+		return;
+	}
+	p = path_in(&f, "left.xlsx");
+	write_left_xlsx(p, 0, 0);
+	sra_assert_ok(sra_import_records(&s, f.db, f.review, p, &o));
+	assert_int_equal(s.inserted, 3);
+	assert_int_equal(s.untitled, 1);
+	assert_int_equal(s.end_line, 6);
+	assert_int_equal(s.ignored, 2);
+	sra_import_summary_dispose(&s);
+	rows = q(&f, "SELECT source_id, title, coalesce(abstract, '-'), coalesce(year, '-'), coalesce(journal, '-') "
+		 "FROM search_results ORDER BY source_id");
+	assert_int_equal(rows->nrows, 3);
+	assert_string_equal(sra_rows_get(rows, 0, 1), "Formula title");
+	assert_string_equal(sra_rows_get(rows, 0, 3), "2019");
+	assert_string_equal(sra_rows_get(rows, 1, 1), "");
+	assert_string_equal(sra_rows_get(rows, 1, 2), "Only an abstract");
+	assert_string_equal(sra_rows_get(rows, 1, 4), "-");
+	assert_string_equal(sra_rows_get(rows, 2, 1), "Third");
+	sra_rows_free(rows);
+	assert_int_equal(q_int(&f, pg ? "SELECT count(*) FROM search_results WHERE source_metadata->>'benchmark_human_decision' = 'true'"
+				      : "SELECT count(*) FROM search_results WHERE json_extract(source_metadata, '$.benchmark_human_decision') = 1"), 2);
+	/* again: nothing changes; the second sheet by name */
+	h = db_hash(&f);
+	sra_assert_ok(sra_import_records(&s, f.db, f.review, p, &o));
+	assert_int_equal(s.unchanged, 3);
+	sra_import_summary_dispose(&s);
+	assert_true(h == db_hash(&f));
+	o.sheet = "AI results";
+	sra_assert_ok(sra_import_records(&s, f.db, f.review, p, &o));
+	assert_int_equal(s.inserted, 1);
+	sra_import_summary_dispose(&s);
+	free(p);
+
+	/* the bad ones: each names its lines or cell and changes nothing */
+	{
+		const char *const needles[] = { "gap.xlsx:9:", "'rayyan-9'", "line 6", NULL };
+		p = path_in(&f, "gap-src.xlsx");
+		write_left_xlsx(p, 1, 0);
+		content = sra_test_read_file(p);
+		fp = fopen(p, "rb");
+		fseek(fp, 0, SEEK_END);
+		len = (size_t)ftell(fp);
+		fclose(fp);
+		bad_records(&f, "gap.xlsx", content, len, needles);
+		free(content);
+		free(p);
+	}
+	{
+		const char *const needles[] = { "total.xlsx:6:", "'Total'", "neither a title nor an abstract", NULL };
+		p = path_in(&f, "total-src.xlsx");
+		write_left_xlsx(p, 0, 1);
+		content = sra_test_read_file(p);
+		fp = fopen(p, "rb");
+		fseek(fp, 0, SEEK_END);
+		len = (size_t)ftell(fp);
+		fclose(fp);
+		bad_records(&f, "total.xlsx", content, len, needles);
+		free(content);
+		free(p);
+	}
+	{
+		const char *const needles[] = { "nocache.xlsx: sheet row 2, cell C2: a formula without a cached value", NULL };
+		p = path_in(&f, "nocache-src.xlsx");
+		write_left_xlsx(p, 0, 0);
+		drop_cached_value(p);
+		content = sra_test_read_file(p);
+		fp = fopen(p, "rb");
+		fseek(fp, 0, SEEK_END);
+		len = (size_t)ftell(fp);
+		fclose(fp);
+		bad_records(&f, "nocache.xlsx", content, len, needles);
+		free(content);
+		free(p);
+	}
+	{
+		static const char csv[] = "id,title,abstract,human_decision\nt1,One,,Y\nTotal,,,1\n";
+		const char *const needles[] = { "totalrow.csv:3:", "'Total'", "neither a title nor an abstract", NULL };
+		bad_records(&f, "totalrow.csv", csv, sizeof(csv) - 1, needles);
+	}
+	{
+		static const char csv[] = "id,title\ng1,One\n,,,,7\ng2,Two\n";
+		const char *const needles[] = { "gap.csv:4:", "'g2'", "line 3", NULL };
+		bad_records(&f, "gap.csv", csv, sizeof(csv) - 1, needles);
+	}
+	fx_close(&f);
+}
+
+static void test_import_records__spreadsheet_rules_sqlite(void **state) { (void)state; spreadsheet_rules(0); }
+static void test_import_records__spreadsheet_rules_pg(void **state) { (void)state; spreadsheet_rules(1); }
+
 /* ---- AI decisions --------------------------------------------------------------------- */
 
 static void decisions(int pg)
@@ -948,6 +1122,8 @@ int main(void)
 		cmocka_unit_test(test_import_xlsx__inline_strings_pg),
 		cmocka_unit_test(test_import_records__bad_input_sqlite),
 		cmocka_unit_test(test_import_records__bad_input_pg),
+		cmocka_unit_test(test_import_records__spreadsheet_rules_sqlite),
+		cmocka_unit_test(test_import_records__spreadsheet_rules_pg),
 		cmocka_unit_test(test_import_decisions__jsonl_and_csv_sqlite),
 		cmocka_unit_test(test_import_decisions__jsonl_and_csv_pg),
 	};
