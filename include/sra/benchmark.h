@@ -221,6 +221,45 @@ SRA_EXTERN(void) sra_benchmark_holm(double *adjusted, const double *p, size_t n)
 /** Delete a run and its items.  @return 0, SRA_ENOTFOUND, SRA_EINVALID, SRA_EBACKEND */
 SRA_EXTERN(int) sra_benchmark_delete(sra_db *db, const char *run);
 
+/** Options of sra_benchmark_report(); initialise with SRA_REPORT_OPTIONS_INIT. */
+typedef struct sra_report_options {
+	unsigned int version;
+	int timestamp;	/* say when the page was written (else no clock reading of its own is in it) */
+} sra_report_options;
+
+#define SRA_REPORT_OPTIONS_VERSION 1
+#define SRA_REPORT_OPTIONS_INIT { SRA_REPORT_OPTIONS_VERSION, 0 }
+
+/**
+ * The report of one or more runs of one review as a self-contained HTML
+ * page (benchmark.md, "The report"): the review's question and criteria,
+ * each run's settings, the 2x2 tables, a forest plot of every metric with
+ * its 95 % interval per run and reviewer, the reviewers' agreement, the
+ * uncertain-policy analysis, calibration and confidence histograms, usage,
+ * with several runs the leaderboard, and every false negative and false
+ * positive with each reviewer's decision, confidence and rationale.
+ * Figures are inline SVG; nothing is fetched.  The data behind the page is
+ * embedded as <script type="application/json" id="sra-report-data">: an
+ * array holding, for each run, what sra_benchmark_show() gives as JSON.
+ * The same data gives the same bytes on either database.
+ *
+ * @param runs   run ids or unique prefixes, at least one, all of one review
+ * @param opts   may be NULL (the defaults)
+ * @return 0; SRA_ENOTFOUND (no such run); SRA_EINVALID (an ambiguous
+ *         prefix, runs of different reviews); SRA_EBACKEND; or the write
+ *         function's failure (SRA_EUSER)
+ */
+SRA_EXTERN(int) sra_benchmark_report(sra_db *db, const char *const *runs, size_t nruns,
+				     const sra_report_options *opts, sra_benchmark_write_fn write,
+				     void *payload);
+
+/**
+ * The same, into `path` atomically (as sra_benchmark_export_file()).
+ * @return as sra_benchmark_report(), or -1 with SRA_ERROR_OS
+ */
+SRA_EXTERN(int) sra_benchmark_report_file(sra_db *db, const char *const *runs, size_t nruns,
+					  const sra_report_options *opts, const char *path);
+
 /** Options of sra_demo_create(); initialise with SRA_DEMO_OPTIONS_INIT. */
 typedef struct sra_demo_options {
 	unsigned int version;

@@ -24,13 +24,13 @@
 typedef struct bm_opts {
 	const char *url, *review, *notes, *config, *uncertain, *threshold;
 	const char *classification, *what, *format, *output;
-	int json, quiet;
+	int json, quiet, timestamp;
 	char **args;	/* positional arguments (into argv, permuted by getopt) */
 	int nargs;
 } bm_opts;
 
 enum { OPT_REVIEW = 256, OPT_NOTES, OPT_CONFIG, OPT_UNCERTAIN, OPT_THRESHOLD,
-       OPT_CLASSIFICATION, OPT_WHAT, OPT_FORMAT, OPT_JSON };
+       OPT_CLASSIFICATION, OPT_WHAT, OPT_FORMAT, OPT_JSON, OPT_TIMESTAMP };
 
 static const struct option long_options[] = {
 	{ "url",            required_argument, NULL, 'u' },
@@ -44,6 +44,7 @@ static const struct option long_options[] = {
 	{ "format",         required_argument, NULL, OPT_FORMAT },
 	{ "output",         required_argument, NULL, 'o' },
 	{ "json",           no_argument,       NULL, OPT_JSON },
+	{ "timestamp",      no_argument,       NULL, OPT_TIMESTAMP },
 	{ "quiet",          no_argument,       NULL, 'q' },
 	{ "help",           no_argument,       NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
@@ -70,6 +71,7 @@ static int parse_opts(bm_opts *o, int argc, char **argv, const char *help)
 		case OPT_FORMAT: o->format = optarg; break;
 		case 'o': o->output = optarg; break;
 		case OPT_JSON: o->json = 1; break;
+		case OPT_TIMESTAMP: o->timestamp = 1; break;
 		case 'q': o->quiet = 1; break;
 		case 'h':
 			fputs(help, stdout);
@@ -383,6 +385,45 @@ static int bm_compare(int argc, char **argv)
 	return rc;
 }
 
+static const char report_help[] =
+	"usage: sra benchmark report RUN [RUN...] [-o FILE] [--timestamp] [--url URL]\n"
+	"\n"
+	"One self-contained HTML page (to stdout, or atomically to FILE): the\n"
+	"review, each run's settings, the 2x2 tables, a forest plot of every metric\n"
+	"with its 95% interval, agreement, the uncertain policies, calibration,\n"
+	"usage, with several runs (of one review) the leaderboard, and every false\n"
+	"negative and positive with the reviewers' rationales.  The data is\n"
+	"embedded as JSON (id sra-report-data).  The page holds no clock reading\n"
+	"unless --timestamp: the same data gives the same page.\n";
+
+static int bm_report(int argc, char **argv)
+{
+	sra_report_options ro = SRA_REPORT_OPTIONS_INIT;
+	bm_opts o;
+	sra_db *db = NULL;
+	const char *const *runs;
+	int rc;
+
+	if ((rc = parse_opts(&o, argc, argv, report_help)) != 0)
+		return rc < 0 ? CLI_OK : rc;
+	if (o.nargs < 1)
+		return cli_usage_error("benchmark report: expected one or more run ids (see --help)");
+	if ((rc = cli_open_db(&db, o.url)) != CLI_OK)
+		return rc;
+	ro.timestamp = o.timestamp;
+	runs = (const char *const *)o.args;
+	if (o.output && strcmp(o.output, "-") != 0)
+		rc = sra_benchmark_report_file(db, runs, (size_t)o.nargs, &ro, o.output);
+	else
+		rc = sra_benchmark_report(db, runs, (size_t)o.nargs, &ro, write_stdout, NULL);
+	if (rc < 0)
+		rc = cli_error_lib(rc);
+	else if (fflush(stdout) != 0)
+		rc = cli_fail("cannot write the output: %s", strerror(errno));
+	sra_db_free(db);
+	return rc;
+}
+
 static const char delete_help[] =
 	"usage: sra benchmark delete RUN [--url URL] [-q]\n"
 	"\n"
@@ -424,6 +465,7 @@ static const cli_command commands[] = {
 	{ "items",   bm_items,   "The items of a run (--classification FP,FN)" },
 	{ "export",  bm_export,  "Export items or the summary as CSV or JSON" },
 	{ "compare", bm_compare, "A leaderboard of runs, with McNemar's exact test" },
+	{ "report",  bm_report,  "One HTML page of one or more runs, with figures" },
 	{ "delete",  bm_delete,  "Delete a run and its items" },
 	{ "help",    bm_help,    "Print this help" },
 	{ NULL, NULL, NULL }

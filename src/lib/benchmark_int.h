@@ -95,6 +95,15 @@ json_t *sra_bm__jsonb_order(json_t *j);
 /* the final 2x2 table of a run row: metrics_detail, else the typed columns; 0 when none */
 int sra_bm__final_counts(sra_confusion *c, const sra_rows *run, const json_t *detail);
 
+/*
+ * Write a file atomically: `produce` streams its content through the write
+ * function it is given into a temporary file next to `path`, which is then
+ * renamed over `path`; on any failure `path` is untouched and the
+ * temporary file removed.  Returns produce's error, or -1 (SRA_ERROR_OS).
+ */
+typedef int (*sra_bm_produce_fn)(void *ctx, sra_benchmark_write_fn write, void *payload);
+int sra_bm__write_file(const char *path, sra_bm_produce_fn produce, void *ctx);
+
 /* a CSV field, quoted when it holds a comma, a quote, CR or LF (RFC 4180) */
 void sra_bm__put_csv_field(sra_buf *b, const char *s);
 

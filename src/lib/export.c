@@ -424,15 +424,13 @@ static int write_fd(void *payload, const char *data, size_t len)
 	return 0;
 }
 
-int sra_benchmark_export_file(sra_db *db, const char *run, sra_export_what what,
-			      sra_benchmark_format fmt, const char *path)
+int sra_bm__write_file(const char *path, sra_bm_produce_fn produce, void *ctx)
 {
 	file_sink f = { -1, 0 };
 	char *tmp = NULL;
 	const char *slash;
 	int error;
 
-	SRA_ASSERT_ARG(db && run && path && *path);
 	/* the temporary file next to the target, so rename() is atomic */
 	slash = strrchr(path, '/');
 	if (slash)
@@ -446,7 +444,7 @@ int sra_benchmark_export_file(sra_db *db, const char *run, sra_export_what what,
 		return error;
 	}
 	fchmod(f.fd, 0644);
-	error = sra_benchmark_export(db, run, what, fmt, write_fd, &f);
+	error = produce(ctx, write_fd, &f);
 	if (error == 0 && fsync(f.fd) < 0)
 		error = sra_error_set(SRA_ERROR_OS, SRA_ERROR, "cannot write '%s': %s", path, strerror(errno));
 	if (close(f.fd) < 0 && error == 0)
@@ -457,4 +455,27 @@ int sra_benchmark_export_file(sra_db *db, const char *run, sra_export_what what,
 		unlink(tmp);
 	free(tmp);
 	return error;
+}
+
+typedef struct {
+	sra_db *db;
+	const char *run;
+	sra_export_what what;
+	sra_benchmark_format fmt;
+} export_args;
+
+static int produce_export(void *ctx, sra_benchmark_write_fn write, void *payload)
+{
+	export_args *a = ctx;
+
+	return sra_benchmark_export(a->db, a->run, a->what, a->fmt, write, payload);
+}
+
+int sra_benchmark_export_file(sra_db *db, const char *run, sra_export_what what,
+			      sra_benchmark_format fmt, const char *path)
+{
+	export_args a = { db, run, what, fmt };
+
+	SRA_ASSERT_ARG(db && run && path && *path);
+	return sra_bm__write_file(path, produce_export, &a);
 }

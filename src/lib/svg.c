@@ -473,7 +473,7 @@ void sra_svg__calibration(sra_buf *b, const char *title, const sra_svg_curve *cu
 {
 	const sra_svg_scale x = { 0, 1, SRA_SVG_CAL_X0, SRA_SVG_CAL_X1, 0 };
 	const sra_svg_scale y = { 0, 1, SRA_SVG_CAL_Y0, SRA_SVG_CAL_Y1, 0 };
-	double ticks[16];
+	double ticks[16], lx = SRA_SVG_CAL_X0;
 	size_t nt = sra_svg__ticks(ticks, 16, &x, 5), i, k;
 	char buf[160], l1[32];
 
@@ -494,13 +494,13 @@ void sra_svg__calibration(sra_buf *b, const char *title, const sra_svg_curve *cu
 		       "share agreeing with the human decision</text>", (SRA_SVG_CAL_Y0 + SRA_SVG_CAL_Y1) / 2.0);
 	for (k = 0; k < n; k++) {
 		const sra_svg_curve *c = &curves[k];
-		double lx = SRA_SVG_CAL_X0 + 100.0 * (double)k;
 		int first = 1;
 
 		/* the legend: marker and name */
 		marker(b, k, lx + 5, 12, c->color);
 		sra_buf_puts(b, marker_end[k % 3]);
 		text(b, lx + 14, 16, "start", NULL, c->name);
+		lx += 14 + 6.5 * (double)strlen(c->name) + 14;
 		sra_buf_puts(b, "<polyline fill=\"none\" stroke-width=\"1.5\"");
 		sra_buf_printf(b, " stroke=\"%s\" points=\"", c->color);
 		for (i = 0; i < c->nbands; i++) {
