@@ -14,3 +14,5 @@ say sra db current;                    "$SRA" db current
 say sra db inspect benchmark_runs;     "$SRA" db inspect benchmark_runs
 say sra db check;                      "$SRA" db check
 say sra demo --records 500 --seed 7;   "$SRA" demo --records 500 --seed 7
+echo
+echo "== the report with figures (sra benchmark report): open $DIR/demo-report.html in a browser"

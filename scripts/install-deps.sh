@@ -11,6 +11,7 @@ PKGS=(
   libpq-dev postgresql-15 postgresql-client-15 libsqlite3-dev sqlite3 libpg-query-dev
   libjansson-dev libcsv-dev libzip-dev libexpat1-dev uuid-dev nettle-dev libcmocka-dev
   libxlsxwriter-dev pgbouncer hyperfine jq time
+  chromium python3
 )
 # Skip the network when everything is already there (a developer rerunning make).
 missing=$(dpkg-query -W -f='${db:Status-Abbrev} ${Package}\n' "${PKGS[@]}" 2>/dev/null | awk '$1 != "ii" {print $2}' || true)

@@ -6,6 +6,9 @@
  * output, byte for byte: ids come from the seed, and the report leaves out
  * wall-clock times.
  *
+ * It ends by writing the run's HTML report (sra benchmark report) to
+ * demo-report.html in the current directory and printing its path.
+ *
  * --no-run makes only the review (for bench/bench_benchmark.sh).
  */
 #include "cli.h"
@@ -20,6 +23,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#define DEMO_REPORT "demo-report.html"
 
 static const char demo_help[] =
 	"usage: sra demo [--records N] [--seed S] [--url URL]\n"
@@ -30,7 +36,8 @@ static const char demo_help[] =
 	"benchmark over it and show the report.  The same seed (default 1) gives\n"
 	"the same review, run and report; a demo of that seed made earlier in the\n"
 	"same database is replaced.  A database without any revision is brought to\n"
-	"head first.\n"
+	"head first.  The run's HTML report, with figures, is written to\n"
+	"demo-report.html in the current directory.\n"
 	"\n"
 	"  --records N   records to make (1 to 100000000)\n"
 	"  --seed S      the seed (0 to 2^64-1)\n"
@@ -139,6 +146,20 @@ int cmd_demo(int argc, char **argv)
 	}
 	printf("\n$ sra benchmark show %.8s\n", run);
 	fputs(report, stdout);
+	{
+		/* the page of figures, next to the database's user: the current directory */
+		const char *runs[1] = { run };
+		char cwd[4096];
+
+		if ((rc = sra_benchmark_report_file(db, runs, 1, NULL, DEMO_REPORT)) < 0) {
+			rc = cli_error_lib(rc);
+			goto done;
+		}
+		if (getcwd(cwd, sizeof(cwd)))
+			printf("\nThe report with figures: %s/%s\n", strcmp(cwd, "/") ? cwd : "", DEMO_REPORT);
+		else
+			printf("\nThe report with figures: %s\n", DEMO_REPORT);
+	}
 	rc = fflush(stdout) == 0 ? CLI_OK : cli_fail("cannot write the output: %s", strerror(errno));
 done:
 	free(report);

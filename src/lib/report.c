@@ -144,7 +144,7 @@ static const char page_css[] =
 	"figure{margin:0;min-width:0;max-width:100%}"
 	"figcaption{font-weight:600;margin:.2em 0 .3em}"
 	".note{color:#444;font-size:.9em;margin:.3em 0}"
-	".scroll{overflow-x:auto;max-width:100%}"
+	".scroll{overflow-x:auto;max-width:100%}.scroll table{overflow-wrap:normal}.scroll th,.scroll td{white-space:nowrap}"
 	"table{border-collapse:collapse;font-variant-numeric:tabular-nums;margin:.4em 0}"
 	"th,td{padding:3px 10px 3px 0;border-bottom:1px solid #ddd;text-align:left;vertical-align:top}"
 	"td.n,th.n{text-align:right}"
@@ -167,7 +167,7 @@ static const char page_css[] =
 	"dl.kv{grid-template-columns:minmax(0,1fr)}dl.kv dd{margin-bottom:4px}}"
 	"@media print{body{font-size:9.5pt}main{max-width:none;padding:0}nav{display:none}"
 	"h2{break-after:avoid}h3{break-after:avoid}figure,.rec,.card,tr{break-inside:avoid}"
-	".scroll{overflow:visible}a{color:inherit;text-decoration:none}"
+	".scroll{overflow:visible}.scroll th,.scroll td{white-space:normal}a{color:inherit;text-decoration:none}"
 	".tag{color:#000;background:none;border:1px solid #000}}";
 
 static void page_head(report_ctx *c, const char *question)
@@ -718,41 +718,53 @@ static void usage_section(report_ctx *c)
 
 /* ---- the leaderboard ----------------------------------------------------- */
 
-static void leaderboard_section(report_ctx *c)
+/* sra_benchmark_compare()'s leaderboard, as a table; *json gets its document */
+static int leaderboard_section(report_ctx *c, char **json)
 {
 	static const char *const cols[] = { "sensitivity", "specificity", "ppv", "f1_score", "cohen_kappa",
 					    "wss" };
+	static const char *const counts[] = { "tp", "fp", "fn", "tn" };
 	sra_buf *b = &c->b;
-	json_t *keys = json_object();	/* the union of the runs' config keys, in first-seen order */
-	const char *k;
-	json_t *v;
-	size_t i, m;
+	const char **ids = sra__calloc(c->nruns, sizeof(*ids));
+	json_t *lb = NULL, *run, *key;
+	size_t i, m, k;
+	int error, costs = 0;
 
 	for (i = 0; i < c->nruns; i++)
-		json_object_foreach(json_object_get(c->runs[i].j, "config_details"), k, v)
-			json_object_set_new(keys, k, json_true());
+		ids[i] = c->runs[i].id;
+	error = sra_benchmark_compare(json, c->db, ids, c->nruns, SRA_BENCHMARK_JSON);
+	free(ids);
+	if (error < 0)
+		return error;
+	if (!(lb = json_loads(*json, 0, NULL)))
+		return sra_error_set(SRA_ERROR_BENCHMARK, SRA_ERROR, "cannot read the leaderboard back");
+	json_array_foreach(json_object_get(lb, "runs"), i, run)
+		costs |= json_is_object(json_object_get(run, "usage"));
 	sra_buf_puts(b, "<section id=\"leaderboard\"><h2>Leaderboard</h2><p class=\"note\">The runs side by "
-		     "side: their settings, their tables and the main metrics of the final decision with "
-		     "95&#160;% intervals.</p><div class=\"scroll\"><table><thead><tr><th>run</th>");
-	json_object_foreach(keys, k, v) {
+		     "side (<code>sra benchmark compare</code>): their settings, tables and the final decision's "
+		     "main metrics with 95&#160;% intervals, and McNemar's exact test of each run against Run 1 on "
+		     "the records both decided with a known human decision: how many only Run 1 got right / only "
+		     "the run got right, the p-value and, in brackets, the p-value Holm-adjusted.</p>"
+		     "<div class=\"scroll\"><table><thead><tr><th>run</th>");
+	json_array_foreach(json_object_get(lb, "config_keys"), k, key) {
 		sra_buf_puts(b, "<th>");
-		esc(b, k);
+		esc(b, json_string_value(key));
 		sra_buf_puts(b, "</th>");
 	}
-	sra_buf_puts(b, "<th class=\"n\">TP</th><th class=\"n\">FP</th><th class=\"n\">FN</th><th class=\"n\">TN</th>");
+	for (m = 0; m < 4; m++)
+		sra_buf_printf(b, "<th class=\"n\">%c%c</th>", counts[m][0] - 32, counts[m][1] - 32);
 	for (m = 0; m < SRA_ARRAY_SIZE(cols); m++)
 		sra_buf_printf(b, "<th>%s</th>", cols[m]);
-	sra_buf_puts(b, "</tr></thead><tbody>");
-	for (i = 0; i < c->nruns; i++) {
-		const report_run *r = &c->runs[i];
-		const json_t *cfg = json_object_get(r->j, "config_details");
-		int64_t cells[4] = { 0, 0, 0, 0 };
-		int have = counts_of(cells, r->detail ? jpath(r->detail, "final", "counts", NULL)
-						    : json_object_get(r->j, "counts"));
+	if (costs)
+		sra_buf_puts(b, "<th class=\"n\">cost (USD)</th>");
+	sra_buf_puts(b, "<th>McNemar vs Run 1</th></tr></thead><tbody>");
+	json_array_foreach(json_object_get(lb, "runs"), i, run) {
+		const json_t *mc = json_object_get(run, "mcnemar"), *cnt = json_object_get(run, "counts");
 
-		sra_buf_printf(b, "<tr><td>%s <code>%.8s</code></td>", r->label, r->id);
-		json_object_foreach(keys, k, v) {
-			const json_t *x = json_object_get(cfg, k);
+		sra_buf_printf(b, "<tr><td>Run %zu <code>%.8s</code></td>", i + 1,
+			       json_string_value(json_object_get(run, "id")));
+		json_array_foreach(json_object_get(lb, "config_keys"), k, key) {
+			const json_t *x = json_object_get(json_object_get(run, "config"), json_string_value(key));
 
 			sra_buf_puts(b, "<td>");
 			if (x)
@@ -760,23 +772,38 @@ static void leaderboard_section(report_ctx *c)
 			sra_buf_puts(b, "</td>");
 		}
 		for (m = 0; m < 4; m++) {
-			if (have)
-				sra_buf_printf(b, "<td class=\"n\">%lld</td>", (long long)cells[m]);
-			else
-				sra_buf_puts(b, "<td class=\"n\">n/a</td>");
+			sra_buf_puts(b, "<td class=\"n\">");
+			put_int(b, json_object_get(cnt, counts[m]));
+			sra_buf_puts(b, "</td>");
 		}
 		for (m = 0; m < SRA_ARRAY_SIZE(cols); m++) {
-			const json_t *x = r->detail ? jpath(r->detail, "final", "metrics", cols[m], NULL)
-						    : jpath(r->j, "metrics", cols[m], NULL);
-
 			sra_buf_puts(b, "<td>");
-			put_metric(b, x);
+			put_metric(b, jpath(run, "metrics", cols[m], NULL));
 			sra_buf_puts(b, "</td>");
+		}
+		if (costs) {
+			sra_buf_puts(b, "<td class=\"n\">");
+			put_num(b, jpath(run, "usage", "cost_usd", NULL));
+			sra_buf_puts(b, "</td>");
+		}
+		if (json_is_object(mc)) {
+			sra_buf_puts(b, "<td>");
+			put_int(b, json_object_get(mc, "reference_correct_only"));
+			sra_buf_puts(b, " / ");
+			put_int(b, json_object_get(mc, "run_correct_only"));
+			sra_buf_puts(b, ", p = ");
+			put_num(b, json_object_get(mc, "p_value"));
+			sra_buf_puts(b, " [");
+			put_num(b, json_object_get(mc, "p_holm"));
+			sra_buf_puts(b, "]</td>");
+		} else {
+			sra_buf_puts(b, "<td>reference</td>");
 		}
 		sra_buf_puts(b, "</tr>");
 	}
 	sra_buf_puts(b, "</tbody></table></div></section>\n");
-	json_decref(keys);
+	json_decref(lb);
+	return 0;
 }
 
 /* ---- false negatives and false positives -------------------------------- */
@@ -889,30 +916,40 @@ static int errors_section(report_ctx *c)
 
 /* ---- the data ------------------------------------------------------------ */
 
-/* the show objects as a JSON array, with every '<' as \u003c: no "</script>" can close the block */
-static void data_block(report_ctx *c)
+/* JSON text with every '<' as \u003c: no "</script>" can close its block early */
+static void put_script_json(sra_buf *b, const char *s)
+{
+	for (; *s; s++) {
+		size_t run = strcspn(s, "<");
+
+		sra_buf_put(b, s, run);
+		s += run;
+		if (!*s)
+			break;
+		sra_buf_puts(b, "\\u003c");
+	}
+}
+
+/* the show objects as a JSON array; with several runs the leaderboard in a block of its own */
+static void data_block(report_ctx *c, const char *leaderboard)
 {
 	sra_buf *b = &c->b;
 	size_t i;
-	const char *s;
 
 	sra_buf_puts(b, "<script type=\"application/json\" id=\"sra-report-data\">[\n");
 	for (i = 0; i < c->nruns; i++) {
-		for (s = c->runs[i].show; *s; s++) {
-			size_t run = strcspn(s, "<");
-
-			sra_buf_put(b, s, run);
-			s += run;
-			if (!*s)
-				break;
-			sra_buf_puts(b, "\\u003c");
-		}
+		put_script_json(b, c->runs[i].show);
 		sra_buf_puts(b, i + 1 < c->nruns ? ",\n" : "\n");
 	}
 	sra_buf_puts(b, "]</script>\n");
+	if (leaderboard) {
+		sra_buf_puts(b, "<script type=\"application/json\" id=\"sra-report-leaderboard\">");
+		put_script_json(b, leaderboard);
+		sra_buf_puts(b, "</script>\n");
+	}
 }
 
-static void page_foot(report_ctx *c)
+static void page_foot(report_ctx *c, const char *leaderboard)
 {
 	sra_buf *b = &c->b;
 
@@ -927,8 +964,12 @@ static void page_foot(report_ctx *c)
 		sra_buf_printf(b, " on %s UTC", when);
 	}
 	sra_buf_puts(b, ". The figures' data is in this page, as the JSON block <code>sra-report-data</code>: "
-		     "for each run what <code>sra benchmark show RUN --json</code> prints.</p></footer>\n</main>\n");
-	data_block(c);
+		     "for each run what <code>sra benchmark show RUN --json</code> prints");
+	if (leaderboard)
+		sra_buf_puts(b, "; and the leaderboard, what <code>sra benchmark compare RUN... --json</code> "
+			     "prints, as <code>sra-report-leaderboard</code>");
+	sra_buf_puts(b, ".</p></footer>\n</main>\n");
+	data_block(c, leaderboard);
 	sra_buf_puts(b, "</body>\n</html>\n");
 }
 
@@ -985,6 +1026,7 @@ int sra_benchmark_report(sra_db *db, const char *const *runs, size_t nruns, cons
 {
 	report_ctx c;
 	sra_rows *review = NULL;
+	char *leaderboard = NULL;	/* sra_benchmark_compare()'s JSON, with several runs */
 	int error;
 
 	SRA_ASSERT_ARG(db && runs && nruns && write);
@@ -1008,8 +1050,8 @@ int sra_benchmark_report(sra_db *db, const char *const *runs, size_t nruns, cons
 		     "<a href=\"#errors\">FN and FP</a></nav></header>\n");
 	review_section(&c, review);
 	runs_section(&c);
-	if (nruns > 1)
-		leaderboard_section(&c);
+	if (nruns > 1 && (error = leaderboard_section(&c, &leaderboard)) < 0)
+		goto done;
 	tables_section(&c);
 	metrics_section(&c);
 	agreement_section(&c);
@@ -1019,12 +1061,13 @@ int sra_benchmark_report(sra_db *db, const char *const *runs, size_t nruns, cons
 	pump(&c);
 	if ((error = errors_section(&c)) < 0)
 		goto done;
-	page_foot(&c);
+	page_foot(&c, leaderboard);
 	pump(&c);
 	error = sra_bm__out_flush(&c.out);
 	if (error > 0)
 		error = SRA_EUSER;
 done:
+	free(leaderboard);
 	sra_rows_free(review);
 	runs_dispose(c.runs, c.nruns);
 	sra_bm__out_dispose(&c.out);

@@ -85,6 +85,9 @@ case_report_data_and_escaping() {
 case_report_bad_input() {
   expect_exit 0 "$SRA" demo --seed 3 --records 60 --url "$URL" || return
   local a; a=$(q "SELECT id FROM benchmark_runs")
+  # the demo ends with its report, and says where
+  printf '%s\n' "$OUT" | grep -qx "The report with figures: $(pwd)/demo-report.html" || fail "the demo does not say where its report is"
+  grep -q "\"id\": \"$a\"" demo-report.html || fail "no demo-report.html of the demo's run"
   expect_exit 2 "$SRA" benchmark report --url "$URL" && one_line_error 'run id'
   expect_exit 1 "$SRA" benchmark report ffffffff --url "$URL" && one_line_error 'no benchmark run ffffffff'
   expect_exit 2 "$SRA" benchmark report "$a" --bogus --url "$URL" && one_line_error 'bogus'
@@ -140,6 +143,17 @@ case_report_in_a_browser() {
   expect_exit 0 "$SRA" benchmark report "$RUN" "$b" "$c" -o "$TMP/three.html" --url "$URL" || return
   assert_eq "$(extract_data "$TMP/three.html" /dev/stdout | jq -r '[.[].id] | join(" ")')" "$RUN $b $c" "runs in the data, in order"
   grep -q 'id="leaderboard"' "$TMP/three.html" || fail "no leaderboard with three runs"
+  # the leaderboard block is what compare --json prints
+  expect_exit 0 "$SRA" benchmark compare "$RUN" "$b" "$c" --json --url "$URL" || return
+  printf '%s' "$OUT" >"$TMP/compare.json"
+  python3 - "$TMP/three.html" >"$TMP/lb.json" <<'PY'
+import json, re, sys
+page = open(sys.argv[1], encoding='utf-8').read()
+print(json.dumps(json.loads(re.search(r'<script type="application/json" id="sra-report-leaderboard">(.*?)</script>', page, re.S).group(1))))
+PY
+  diff <(jq -S . "$TMP/lb.json") <(jq -S . "$TMP/compare.json") >/dev/null || fail "the leaderboard block differs from compare --json"
+  grep -q '<td>gpt-4o-mini</td>' "$TMP/three.html" || fail "no config column in the leaderboard"
+  grep -q '<td>v2 &lt;strict&gt;</td>' "$TMP/three.html" || fail "a config value is not escaped in the leaderboard"
 
   # degenerate: the humans and the AI excluded everything -> no positives,
   # sensitivity, PPV, kappa, MCC and the likelihood ratios undefined
