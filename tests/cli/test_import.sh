@@ -144,18 +144,6 @@ EOF
   assert_eq "$(content_hash)" "$h" "a failed import changed the database"
 }
 
-# a large file in $TMP (made once): long enough to be killed mid-way
-big_csv() {
-  [ -s "$TMP/big.csv" ] || awk -v n="${1:-40000}" 'BEGIN {
-    ab = "Background: a synthetic abstract, long enough to weigh what a real one does."
-    while (length(ab) < 1000) ab = ab " Methods, results and conclusions, written out once more."
-    print "pmid,title,abstract,authors,year,label_included"
-    for (r = 1; r <= n; r++)
-      printf "%d,\"Record %d, a title\",\"%s\",Smith J and Doe A,%d,%s\n", 40000000 + r, r, ab, 1990 + r % 30, (r % 5 ? "N" : "Y")
-  }' >"$TMP/big.csv"
-  echo "$TMP/big.csv"
-}
-
 # start `sra import records` in the background, SIGKILL it once rows are going
 # in (SQLite: its rollback journal exists; PostgreSQL: the COPY has rows)
 kill_import_midway() {
