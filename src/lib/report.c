@@ -167,7 +167,8 @@ static const char page_css[] =
 	"dl.kv{grid-template-columns:minmax(0,1fr)}dl.kv dd{margin-bottom:4px}}"
 	"@media print{body{font-size:9.5pt}main{max-width:none;padding:0}nav{display:none}"
 	"h2{break-after:avoid}h3{break-after:avoid}figure,.rec,.card,tr{break-inside:avoid}"
-	".scroll{overflow:visible}.scroll th,.scroll td{white-space:normal}a{color:inherit;text-decoration:none}"
+	".scroll{overflow:visible}.scroll th,.scroll td{white-space:normal}.scroll table{font-size:8pt}"
+	".scroll .ci{display:block}figure.small{max-width:32%}a{color:inherit;text-decoration:none}"
 	".tag{color:#000;background:none;border:1px solid #000}}";
 
 static void page_head(report_ctx *c, const char *question)
@@ -421,7 +422,7 @@ static void tables_section(report_ctx *c)
 				continue;
 			snprintf(title, sizeof(title), "%s%s2x2 table of the %s decision", c->nruns > 1 ? r->label : "",
 				 c->nruns > 1 ? ": " : "", who_name[w]);
-			sra_buf_printf(b, "<figure><figcaption>%s decision</figcaption>",
+			sra_buf_printf(b, "<figure class=\"small\"><figcaption>%s decision</figcaption>",
 				       w == 0 ? "Final" : w == 1 ? "Conservative" : "Comprehensive");
 			sra_svg__grid(b, title, "AI", "Human decision", rows, 2, cols, 2, cells, kind, tags);
 			sra_buf_puts(b, "</figure>");

@@ -343,15 +343,19 @@ static void legend(sra_buf *b, double x, const char *const *names, const char *c
 	}
 }
 
-/* the top of a value axis from 0: the first nice tick at or above max */
-static double nice_top(double max)
+/* a value axis from 0: its top, the first nice tick at or above max; *intervals between ticks */
+static double nice_top(double max, size_t *intervals)
 {
-	double step;
+	double step, top;
 
-	if (!(max > 0))
+	if (!(max > 0)) {
+		*intervals = 1;
 		return 1;
+	}
 	step = nice_step(max, 4);
-	return ceil(max / step - 1e-9) * step;
+	top = ceil(max / step - 1e-9) * step;
+	*intervals = (size_t)llround(top / step);
+	return top;
 }
 
 static const char *count_label(char *buf, size_t size, double v)
@@ -363,12 +367,24 @@ static const char *count_label(char *buf, size_t size, double v)
 	return buf;
 }
 
+/* a value axis' tick: 20k, 1.5M from ten thousand up, so it fits left of the axis */
+static const char *axis_label(char *buf, size_t size, double v)
+{
+	if (fabs(v) >= 1e6)
+		snprintf(buf, size, "%gM", v / 1e6);
+	else if (fabs(v) >= 1e4)
+		snprintf(buf, size, "%gk", v / 1e3);
+	else
+		count_label(buf, size, v);
+	return buf;
+}
+
 void sra_svg__bars(sra_buf *b, const char *title, const char *const *categories, size_t ncat,
 		   const sra_svg_series *series, size_t ns, int stacked)
 {
 	double max = 0, gw, ticks[16];
 	sra_svg_scale y = { 0, 1, SRA_SVG_BARS_Y0, SRA_SVG_BARS_Y1, 0 };
-	size_t i, k, nt;
+	size_t i, k, nt, intervals;
 	char buf[32];
 
 	for (i = 0; i < ncat; i++) {
@@ -384,7 +400,7 @@ void sra_svg__bars(sra_buf *b, const char *title, const char *const *categories,
 		if (stacked && sum > max)
 			max = sum;
 	}
-	y.hi = nice_top(max);
+	y.hi = nice_top(max, &intervals);
 	svg_open(b, title, SRA_SVG_BARS_W, SRA_SVG_BARS_H);
 	if (ns > 1) {
 		const char *names[8], *colors[8];
@@ -395,12 +411,12 @@ void sra_svg__bars(sra_buf *b, const char *title, const char *const *categories,
 		}
 		legend(b, SRA_SVG_BARS_X0, names, colors, k);
 	}
-	nt = sra_svg__ticks(ticks, 16, &y, 4);
+	nt = sra_svg__ticks(ticks, 16, &y, intervals);	/* the same step, so the top is a tick */
 	for (i = 0; i < nt; i++) {
 		double py = sra_svg__map(&y, ticks[i]);
 
 		line(b, SRA_SVG_BARS_X0, py, SRA_SVG_BARS_X1, py, i ? "#d9d9d9" : "#444", NULL);
-		text(b, SRA_SVG_BARS_X0 - 4, py + 4, "end", " fill=\"#444\"", count_label(buf, sizeof(buf), ticks[i]));
+		text(b, SRA_SVG_BARS_X0 - 4, py + 4, "end", " fill=\"#444\"", axis_label(buf, sizeof(buf), ticks[i]));
 	}
 	if (ncat == 0) {
 		text(b, SRA_SVG_BARS_X0 + 8, SRA_SVG_BARS_Y0 - 8, "start", " fill=\"#444\"", "nothing to show");

@@ -8,8 +8,8 @@
 # it): nothing overflows horizontally outside the page's own scroll boxes,
 # every <svg> starts with a non-empty <title>, the embedded sra-report-data
 # parses, and the header shows EXPECTED_QUESTION as text.  Screenshots of the
-# whole page at both widths and a PDF (the print style) are kept in
-# ARTIFACT_DIR as NAME-1280.png, NAME-390.png, NAME.pdf.
+# whole page at both widths are kept in ARTIFACT_DIR as NAME-1280.png and
+# NAME-390.png; with SRA_CHECK_PDF=1 also NAME.pdf (the print style).
 # Chromium missing is a failure, never a skip.
 set -u
 REPORT=$(realpath "$1") ART=$2 NAME=$3 QUESTION=${4-}
@@ -26,23 +26,27 @@ chrome() {
   local w=$1 h=$2; shift 2
   local flags=(--headless --disable-gpu --no-first-run --disable-background-networking
     --disable-component-update --disable-sync --hide-scrollbars --user-data-dir="$WORK/profile.$RANDOM$RANDOM"
-    --enable-logging=stderr --v=0 --window-size="$w,$h" --virtual-time-budget=10000)
+    --enable-logging=stderr --v=0 --window-size="$w,$h")
   [ "$(id -u)" = 0 ] && flags+=(--no-sandbox)
   timeout 120 "$CHROMIUM" "${flags[@]}" "$@"
 }
 
-# harness WIDTH HEIGHT: a page holding the report in an iframe WIDTH wide, and
-# a script that measures it and writes the result into <pre id="sra-check">
+# harness OUT WIDTH:HEIGHT...: a page holding the report in an iframe of each
+# WIDTH (stacked), and a script that measures each and writes the results
+# into <pre id="sra-check">, one JSON object per line
 harness() {
-  python3 - "$REPORT" "$1" "$2" >"$WORK/harness.$1.html" <<'PY'
+  local out=$1; shift
+  python3 - "$REPORT" "$@" >"$out" <<'PY'
 import html, sys
-page = open(sys.argv[1], encoding='utf-8').read()
-w, h = sys.argv[2], sys.argv[3]
+page = html.escape(open(sys.argv[1], encoding='utf-8').read(), quote=True)
+frames = ''.join('<iframe width="%s" height="%s" srcdoc="%s"></iframe>' % (tuple(a.split(':')) + (page,))
+                 for a in sys.argv[2:])
 print('''<!DOCTYPE html><html><head><meta charset="utf-8"><style>body{margin:0}iframe{border:0;display:block}</style></head>
-<body><iframe id="f" width="%s" height="%s" srcdoc="%s"></iframe><pre id="sra-check"></pre>
+<body>%s<pre id="sra-check"></pre>
 <script>
-document.getElementById('f').addEventListener('load', function () {
-  var f = document.getElementById('f'), d = f.contentDocument, W = d.documentElement.clientWidth, out = {};
+function measure(f) {
+  var d = f.contentDocument, W = d.documentElement.clientWidth, out = {};
+  out.width = +f.getAttribute('width');
   out.clientWidth = W;
   out.scrollWidth = d.documentElement.scrollWidth;
   out.overflow = [];
@@ -65,47 +69,56 @@ document.getElementById('f').addEventListener('load', function () {
   var lead = d.querySelector('header .lead');
   out.question = lead ? lead.textContent : null;
   f.height = out.height;
-  document.getElementById('sra-check').textContent = JSON.stringify(out);
+  return JSON.stringify(out);
+}
+window.addEventListener('load', function () {
+  var r = [];
+  document.querySelectorAll('iframe').forEach(function (f) { r.push(measure(f)); });
+  document.getElementById('sra-check').textContent = r.join('\\n');
 });
-</script></body></html>''' % (w, h, html.escape(page, quote=True)))
+</script></body></html>''' % frames)
 PY
 }
 
-for w in 1280 390; do
-  harness "$w" 900
-  chrome $((w < 500 ? 500 : w)) 900 --dump-dom "file://$WORK/harness.$w.html" >"$WORK/dom.$w" 2>"$WORK/err.$w"
-  python3 - "$WORK/dom.$w" "$w" "$QUESTION" >"$WORK/res.$w" <<'PY'
+# 1. both widths measured in one browser
+harness "$WORK/measure.html" 1280:900 390:900
+chrome 1280 900 --dump-dom "file://$WORK/measure.html" >"$WORK/dom" 2>"$WORK/err"
+python3 - "$WORK/dom" "$QUESTION" >"$WORK/res" <<'PY'
 import html, json, re, sys
 dom = open(sys.argv[1], encoding='utf-8').read()
 m = re.search(r'<pre id="sra-check">(.+?)</pre>', dom, re.S)
 if not m:
-    print('no-result'); sys.exit(0)
-r = json.loads(html.unescape(m.group(1)))
-w, q = int(sys.argv[2]), sys.argv[3]
-problems = []
-if r['clientWidth'] != w: problems.append('laid out %s wide, not %s' % (r['clientWidth'], w))
-if r['scrollWidth'] > r['clientWidth']: problems.append('page %spx wide in %spx' % (r['scrollWidth'], r['clientWidth']))
-if r['overflow']: problems.append('overflowing: %s' % r['overflow'])
-if r['svgs'] == 0: problems.append('no <svg> at all')
-if r['untitled']: problems.append('%d <svg> without a <title>' % r['untitled'])
-if not isinstance(r['runs'], int) or r['runs'] < 1: problems.append('sra-report-data: %s' % r['runs'])
-if q and r['question'] != q: problems.append('question shown as %r, not %r' % (r['question'], q))
-print('height %d' % r['height'])
-for p in problems: print('problem ' + p)
+    print('problem the measuring script did not run'); sys.exit(0)
+q = sys.argv[2]
+for line in html.unescape(m.group(1)).splitlines():
+    r = json.loads(line)
+    w = r['width']
+    problems = []
+    if r['clientWidth'] != w: problems.append('laid out %s wide, not %s' % (r['clientWidth'], w))
+    if r['scrollWidth'] > r['clientWidth']: problems.append('page %spx wide in %spx' % (r['scrollWidth'], r['clientWidth']))
+    if r['overflow']: problems.append('overflowing: %s' % r['overflow'])
+    if r['svgs'] == 0: problems.append('no <svg> at all')
+    if r['untitled']: problems.append('%d <svg> without a <title>' % r['untitled'])
+    if not isinstance(r['runs'], int) or r['runs'] < 1: problems.append('sra-report-data: %s' % r['runs'])
+    if q and r['question'] != q: problems.append('question shown as %r, not %r' % (r['question'], q))
+    print('height %d %d' % (w, r['height']))
+    for p in problems: print('problem %d px: %s' % (w, p))
 PY
-  if grep -q '^no-result' "$WORK/res.$w"; then bad "$w px: the measuring script did not run"; continue; fi
-  while read -r p; do bad "$w px: $p"; done < <(sed -n 's/^problem //p' "$WORK/res.$w")
-  h=$(sed -n 's/^height //p' "$WORK/res.$w"); h=${h:-2000}; [ "$h" -gt 16000 ] && h=16000
-  if [ "$w" = 1280 ]; then
-    # the page itself, unchanged: no console message
-    chrome 1280 "$h" --screenshot="$ART/$NAME-1280.png" "file://$REPORT" >/dev/null 2>"$WORK/page"
-    if grep -q ':CONSOLE' "$WORK/page"; then bad "console: $(grep ':CONSOLE' "$WORK/page" | head -3)"; fi
-  else
-    harness "$w" "$h"
-    chrome 500 "$h" --screenshot="$ART/$NAME-$w.png" "file://$WORK/harness.$w.html" >/dev/null 2>&1
-  fi
-  [ -s "$ART/$NAME-$w.png" ] || bad "$w px: no screenshot"
-done
-chrome 1280 900 --no-pdf-header-footer --print-to-pdf="$ART/$NAME.pdf" "file://$REPORT" >/dev/null 2>&1
-[ -s "$ART/$NAME.pdf" ] || bad "no PDF printed"
+while read -r p; do bad "$p"; done < <(sed -n 's/^problem //p' "$WORK/res")
+height() { local h; h=$(awk -v w="$1" '$1 == "height" && $2 == w { print $3 }' "$WORK/res"); h=${h:-2000}; echo $((h > 16000 ? 16000 : h)); }
+
+# 2. the page itself, unchanged, at 1280: no console message, and its screenshot
+chrome 1280 "$(height 1280)" --screenshot="$ART/$NAME-1280.png" "file://$REPORT" >/dev/null 2>"$WORK/page"
+if grep -q ':CONSOLE' "$WORK/page"; then bad "console: $(grep ':CONSOLE' "$WORK/page" | head -3)"; fi
+[ -s "$ART/$NAME-1280.png" ] || bad "no screenshot at 1280 px"
+# 3. at 390: the screenshot of the iframe (the window is 500 wide)
+h=$(height 390)
+harness "$WORK/narrow.html" "390:$h"
+chrome 500 "$h" --screenshot="$ART/$NAME-390.png" "file://$WORK/narrow.html" >/dev/null 2>&1
+[ -s "$ART/$NAME-390.png" ] || bad "no screenshot at 390 px"
+# 4. on paper (the print style), when asked
+if [ -n "${SRA_CHECK_PDF:-}" ]; then
+  chrome 1280 900 --no-pdf-header-footer --print-to-pdf="$ART/$NAME.pdf" "file://$REPORT" >/dev/null 2>&1
+  [ -s "$ART/$NAME.pdf" ] || bad "no PDF printed"
+fi
 exit $status

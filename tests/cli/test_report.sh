@@ -171,7 +171,7 @@ PY
     || fail "undefined metrics are not drawn as n/a"
   grep -qiE '\bnan\b' "$TMP/degenerate.html" && fail "NaN in the degenerate page"
 
-  bash "$check" "$TMP/one.html" "$ART" one-run "$HOSTILE_Q" || fail "one-run report in chromium"
+  SRA_CHECK_PDF=1 bash "$check" "$TMP/one.html" "$ART" one-run "$HOSTILE_Q" || fail "one-run report in chromium"
   bash "$check" "$TMP/three.html" "$ART" three-runs "$HOSTILE_Q" || fail "three-run report in chromium"
   bash "$check" "$TMP/degenerate.html" "$ART" degenerate || fail "degenerate report in chromium"
 }

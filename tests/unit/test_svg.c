@@ -370,6 +370,19 @@ static void test_svg_bars__side_by_side_and_empty(void **state)
 	assert_has(&b, ">500</text>");
 	assert_lacks(&b, ">2000</text>");
 	sra_buf_dispose(&b);
+	{
+		/* large counts: steps of 200,000 (258,139 a quarter) up to 1.2M, read 200k ... 1.2M */
+		const double big[1] = { 1032555 };
+		const sra_svg_series one = { "tokens", SRA_SVG_BLUE, big };
+
+		sra_svg__bars(&b, "big", cats, 1, &one, 1, 1);
+		assert_figure(&b);
+		assert_has(&b, ">200k</text>");
+		assert_has(&b, ">1M</text>");
+		assert_has(&b, ">1.2M</text>");
+		assert_has(&b, ">1032555</text>");
+		sra_buf_dispose(&b);
+	}
 	sra_svg__bars(&b, "none", NULL, 0, NULL, 0, 1);
 	assert_figure(&b);
 	assert_has(&b, "nothing to show");
