@@ -76,9 +76,9 @@ typedef struct sra_svg_interval {
  * are cut at its edge and marked with an arrow; an undefined value reads
  * "n/a" and draws nothing.  Geometry: SRA_SVG_FOREST_*.
  */
-#define SRA_SVG_FOREST_W      540
-#define SRA_SVG_FOREST_X0     150	/* the scale starts here ... */
-#define SRA_SVG_FOREST_X1     360	/* ... and ends here */
+#define SRA_SVG_FOREST_W      452	/* narrow enough for a phone without shrinking much */
+#define SRA_SVG_FOREST_X0     134	/* the scale starts here ... */
+#define SRA_SVG_FOREST_X1     318	/* ... and ends here */
 #define SRA_SVG_FOREST_TOP    8
 #define SRA_SVG_FOREST_ROW    18	/* row i's centre: TOP + ROW * i + ROW / 2 */
 #define SRA_SVG_FOREST_BOTTOM 26	/* the axis */

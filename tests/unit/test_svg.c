@@ -3,7 +3,7 @@
  * intervals that leave the axis, and each kind of figure, including the
  * empty and the one-row cases.  Expected coordinates are worked out here by
  * hand from the geometry that svg.h documents (e.g. a forest plot maps
- * [0, 1] onto x 150 .. 360, so 0.8 lands at 150 + 0.8 * 210 = 318.0), not
+ * [0, 1] onto x 134 .. 318, so 0.8 lands at 134 + 0.8 * 184 = 281.2), not
  * taken from the code's output.  Every figure must be well-formed XML
  * (expat) with a <title> as its first child.
  */
@@ -190,15 +190,15 @@ static void test_svg_forest__one_row(void **state)
 	assert_figure(&b);
 	assert_has(&b, "<title>sensitivity &lt;all runs&gt;</title>");
 	/* height: top 8 + one row 18 + 2 + bottom 24 = 52 */
-	assert_has(&b, "viewBox=\"0 0 540 52.0\"");
-	/* the row's centre y = 8 + 9 = 17; 150 + 0.669629 * 210 = 290.622, 150 + 0.887562 * 210 = 336.388 */
-	assert_has(&b, "<line x1=\"290.6\" y1=\"17.0\" x2=\"336.4\" y2=\"17.0\"");
-	assert_has(&b, "<circle cx=\"318.0\" cy=\"17.0\"");
+	assert_has(&b, "viewBox=\"0 0 452 52.0\"");
+	/* the row's centre y = 8 + 9 = 17; 134 + 0.669629 * 184 = 257.212, 134 + 0.887562 * 184 = 297.311 */
+	assert_has(&b, "<line x1=\"257.2\" y1=\"17.0\" x2=\"297.3\" y2=\"17.0\"");
+	assert_has(&b, "<circle cx=\"281.2\" cy=\"17.0\"");
 	assert_has(&b, ">0.800 [0.670, 0.888]</text>");
 	assert_has(&b, ">Run 1 final</text>");
 	assert_lacks(&b, "<path");	/* nothing cut */
-	/* axis at y = 28 with six ticks; the label of 0.6 at x = 150 + 126 = 276, y = 42 */
-	assert_has(&b, "<text x=\"276.0\" y=\"42.0\" text-anchor=\"middle\" fill=\"#444\">0.6</text>");
+	/* axis at y = 28 with six ticks; the label of 0.6 at x = 134 + 110.4 = 244.4, y = 42 */
+	assert_has(&b, "<text x=\"244.4\" y=\"42.0\" text-anchor=\"middle\" fill=\"#444\">0.6</text>");
 	assert_int_equal(count(&b, "fill=\"#444\">"), 6);
 	sra_buf_dispose(&b);
 }
@@ -220,28 +220,28 @@ static void test_svg_forest__clipped_and_undefined(void **state)
 	(void)state;
 	sra_svg__forest(&b, "clipped", rows, 4, 0, 1, 0);
 	assert_figure(&b);
-	/* row 0, y 17: the line from the axis' start to 150 + 0.4 * 210 = 234, an arrow at 150 pointing left */
-	assert_has(&b, "<line x1=\"150.0\" y1=\"17.0\" x2=\"234.0\" y2=\"17.0\" stroke=\"#0072B2\"");
-	assert_has(&b, "<path d=\"M150.0 17.0l7.0 -4.5v9z\" fill=\"#0072B2\"/>");
-	assert_has(&b, "<circle cx=\"171.0\" cy=\"17.0\"");
+	/* row 0, y 17: the line from the axis' start to 134 + 0.4 * 184 = 207.6, an arrow at 134 pointing left */
+	assert_has(&b, "<line x1=\"134.0\" y1=\"17.0\" x2=\"207.6\" y2=\"17.0\" stroke=\"#0072B2\"");
+	assert_has(&b, "<path d=\"M134.0 17.0l7.0 -4.5v9z\" fill=\"#0072B2\"/>");
+	assert_has(&b, "<circle cx=\"152.4\" cy=\"17.0\"");
 	assert_has(&b, ">0.100 [-0.200, 0.400]</text>");
 	/* row 1, y 35: no point, an arrow, the value printed */
-	assert_has(&b, "<path d=\"M150.0 35.0l7.0 -4.5v9z\" fill=\"#E69F00\"/>");
+	assert_has(&b, "<path d=\"M134.0 35.0l7.0 -4.5v9z\" fill=\"#E69F00\"/>");
 	assert_has(&b, ">-0.100</text>");
 	/* row 2, y 53: n/a and nothing drawn in its colour */
 	assert_has(&b, ">n/a</text>");
 	assert_lacks(&b, SRA_SVG_GREEN);
-	/* row 3, y 71: line to the axis' end (360), arrow pointing right, point at 349.5 */
-	assert_has(&b, "<line x1=\"318.0\" y1=\"71.0\" x2=\"360.0\" y2=\"71.0\"");
-	assert_has(&b, "<path d=\"M360.0 71.0l-7.0 -4.5v9z\" fill=\"#000000\"/>");
-	assert_has(&b, "<circle cx=\"349.5\" cy=\"71.0\"");
+	/* row 3, y 71: line from 134 + 0.8 * 184 = 281.2 to the axis' end (318), arrow pointing right, point at 308.8 */
+	assert_has(&b, "<line x1=\"281.2\" y1=\"71.0\" x2=\"318.0\" y2=\"71.0\"");
+	assert_has(&b, "<path d=\"M318.0 71.0l-7.0 -4.5v9z\" fill=\"#000000\"/>");
+	assert_has(&b, "<circle cx=\"308.8\" cy=\"71.0\"");
 	assert_int_equal(count(&b, "<circle"), 2);
 	sra_buf_dispose(&b);
 }
 
 static void test_svg_forest__log_scale(void **state)
 {
-	/* the spec's LR+ 12.666667 [9.559833, 16.783184]: log10 from -2 to 3 over 210 px */
+	/* the spec's LR+ 12.666667 [9.559833, 16.783184]: log10 from -2 to 3 over 184 px, 36.8 a decade */
 	const sra_svg_interval rows[2] = {
 		{ "LR+", SRA_SVG_BLACK, 12.666667, 9.559833, 16.783184, 1, 1 },
 		{ "LR-", SRA_SVG_BLACK, 0, 0, 0.5, 1, 1 },	/* 0 is off a log scale */
@@ -252,14 +252,14 @@ static void test_svg_forest__log_scale(void **state)
 	(void)state;
 	sra_svg__forest(&b, "likelihood ratios", rows, 2, 0.01, 1000, 1);
 	assert_figure(&b);
-	snprintf(want, sizeof(want), "<circle cx=\"%.1f\"", 150 + (log10(12.666667) + 2) * 42);
-	assert_has(&b, want);	/* 280.3 */
-	assert_has(&b, "<circle cx=\"280.3\"");
+	snprintf(want, sizeof(want), "<circle cx=\"%.1f\"", 134 + (log10(12.666667) + 2) * 36.8);
+	assert_has(&b, want);	/* 248.2 */
+	assert_has(&b, "<circle cx=\"248.2\"");
 	assert_has(&b, ">1000</text>");
 	assert_has(&b, ">0.01</text>");
 	/* row 1: an arrow for the value and for the interval's lower end; the line to log10(0.5) */
-	assert_has(&b, "<line x1=\"150.0\" y1=\"35.0\" x2=\"221.4\"");	/* 150 + 1.69897 * 42 = 221.357 */
-	assert_int_equal(count(&b, "<path d=\"M150.0 35.0"), 2);
+	assert_has(&b, "<line x1=\"134.0\" y1=\"35.0\" x2=\"196.5\"");	/* 134 + 1.69897 * 36.8 = 196.522 */
+	assert_int_equal(count(&b, "<path d=\"M134.0 35.0"), 2);
 	assert_has(&b, ">0.000 [0.000, 0.500]</text>");
 	sra_buf_dispose(&b);
 }
@@ -272,7 +272,7 @@ static void test_svg_forest__empty(void **state)
 	sra_svg__forest(&b, "nothing", NULL, 0, 0, 1, 0);
 	assert_figure(&b);
 	assert_has(&b, "nothing to show");
-	assert_has(&b, "viewBox=\"0 0 540 52.0\"");
+	assert_has(&b, "viewBox=\"0 0 452 52.0\"");
 	assert_lacks(&b, "<circle");
 	sra_buf_dispose(&b);
 }
