@@ -34,34 +34,6 @@ const char *const sra_bm__typed_metrics[11] = {
 	"mcc", "cohen_kappa", "pabak", "lr_plus", "lr_minus"
 };
 
-int sra_bm__is_uuid(const char *s)
-{
-	static const int dash[] = { 8, 13, 18, 23 };
-	size_t i, d = 0;
-
-	if (!s || strlen(s) != 36)
-		return 0;
-	for (i = 0; i < 36; i++) {
-		if (d < 4 && (int)i == dash[d]) {
-			if (s[i] != '-')
-				return 0;
-			d++;
-		} else if (!isxdigit((unsigned char)s[i])) {
-			return 0;
-		}
-	}
-	return 1;
-}
-
-void sra_bm__uuid_lower(char out[37], const char *s)
-{
-	size_t i;
-
-	for (i = 0; i < 36 && s[i]; i++)
-		out[i] = (char)tolower((unsigned char)s[i]);
-	out[i] = '\0';
-}
-
 int sra_bm__bool_cell(const char *cell)
 {
 	if (!cell)
@@ -153,7 +125,7 @@ static void build_items_sql(sra_buf *sql, sra_db *db, sra_uncertain_policy polic
 	/* what an uncertain final decision is, for a human include / exclude */
 	const char *unc_pos = policy == SRA_UNCERTAIN_INCLUDE ? "TP" : "FN";
 	const char *unc_neg = policy == SRA_UNCERTAIN_EXCLUDE ? "TN" : "FP";
-	int pg = sra_bm__is_pg(db), next = 4;
+	int pg = sra_db__is_pg(db), next = 4;
 
 	sra_buf_puts(sql,
 		"INSERT INTO benchmark_result_items (id, benchmark_run_id, search_result_id,"
@@ -446,8 +418,8 @@ int sra_benchmark_run(char **out, sra_db *db, const sra_benchmark_options *opts)
 	size_t i;
 
 	SRA_ASSERT_ARG(db && opts && opts->version == SRA_BENCHMARK_OPTIONS_VERSION);
-	pg = sra_bm__is_pg(db);
-	if (!opts->review_id || !sra_bm__is_uuid(opts->review_id))
+	pg = sra_db__is_pg(db);
+	if (sra__uuid_norm(review_id, opts->review_id) < 0)
 		return sra_error_set(SRA_ERROR_INVALID, SRA_EINVALID,
 			"'%s' is not a review id (a UUID)", opts->review_id ? opts->review_id : "");
 	if (opts->uncertain < SRA_UNCERTAIN_INCLUDE || opts->uncertain > SRA_UNCERTAIN_ERROR)
@@ -455,13 +427,10 @@ int sra_benchmark_run(char **out, sra_db *db, const sra_benchmark_options *opts)
 	if (!(opts->threshold >= 0 && opts->threshold <= 1))
 		return sra_error_set(SRA_ERROR_INVALID, SRA_EINVALID,
 			"the threshold must be between 0 and 1");
-	if (opts->run_id && !sra_bm__is_uuid(opts->run_id))
+	if (opts->run_id && sra__uuid_norm(run_id, opts->run_id) < 0)
 		return sra_error_set(SRA_ERROR_INVALID, SRA_EINVALID, "'%s' is not a run id (a UUID)",
 				     opts->run_id);
-	sra_bm__uuid_lower(review_id, opts->review_id);
-	if (opts->run_id)
-		sra_bm__uuid_lower(run_id, opts->run_id);
-	else
+	if (!opts->run_id)
 		sra__uuid_v4(run_id);
 	if ((error = build_config(&config, opts)) < 0)
 		goto done;

@@ -99,7 +99,7 @@ static int load_discordance(discordance *d, sra_db *db, const char *a, const cha
 {
 	sra_rows *rows = NULL;
 	sra_value p[2] = { SRA_VAL_TEXT(a), SRA_VAL_TEXT(b) };
-	int pg = sra_bm__is_pg(db), error;
+	int pg = sra_db__is_pg(db), error;
 
 	error = sra_db__query(&rows, db, pg
 		? "SELECT"
@@ -264,7 +264,7 @@ static void put_cell(sra_buf *b, const char *s, size_t w)
 {
 	size_t at = b->size;
 
-	sra_bm__put_clipped(b, s, w);
+	sra_buf_put_clipped(b, s, w);
 	for (at = text_cols(b->ptr + at, b->size - at); at < w; at++)
 		sra_buf_putc(b, ' ');
 }

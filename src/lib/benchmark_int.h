@@ -13,17 +13,7 @@
 
 #include <jansson.h>
 
-/* whether the backend runs PostgreSQL SQL as written (else the SQLite variant) */
-static inline int sra_bm__is_pg(const sra_db *db)
-{
-	return (sra_db__caps(db) & SRA_CAP_PG_DIALECT) != 0;
-}
-
-/* whether s is a UUID in 8-4-4-4-12 hex form (either case) */
-int sra_bm__is_uuid(const char *s);
-
-/* copy a UUID in lowercase (as both databases store and compare it) */
-void sra_bm__uuid_lower(char out[37], const char *s);
+#include "util/uuid.h"
 
 /*
  * A boolean cell as the backends give it ("t"/"f" from PostgreSQL, "1"/"0"
@@ -39,10 +29,6 @@ json_t *sra_bm__num_json(const char *cell);
 
 /* an integer cell as a JSON integer, or null */
 json_t *sra_bm__int_json(const char *cell);
-
-/* append s (NULL as "") in at most w display columns, UTF-8 aware, "…" marking a
- * cut; line breaks and tabs become spaces so a table row stays one line */
-void sra_bm__put_clipped(sra_buf *b, const char *s, size_t w);
 
 /* the dump flags of every JSON document sra writes */
 #define SRA_BM_JSON_FLAGS (JSON_REAL_PRECISION(17) | JSON_PRESERVE_ORDER)

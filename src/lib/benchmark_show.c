@@ -29,7 +29,7 @@ int sra_benchmark_find(char **out, sra_db *db, const char *id_or_prefix)
 	int pg, error;
 
 	SRA_ASSERT_ARG(out && db && id_or_prefix);
-	pg = sra_bm__is_pg(db);
+	pg = sra_db__is_pg(db);
 	len = strlen(id_or_prefix);
 	for (i = 0; i < len; i++)
 		if (!isxdigit((unsigned char)id_or_prefix[i]) && id_or_prefix[i] != '-')
@@ -39,10 +39,9 @@ int sra_benchmark_find(char **out, sra_db *db, const char *id_or_prefix)
 			"'%s' is not a run id (a UUID, or a prefix of at least 4 of its characters)",
 			id_or_prefix);
 	if (len == 36) {
-		if (!sra_bm__is_uuid(id_or_prefix))
+		if (sra__uuid_norm(pattern, id_or_prefix) < 0)
 			return sra_error_set(SRA_ERROR_INVALID, SRA_EINVALID, "'%s' is not a run id",
 					     id_or_prefix);
-		sra_bm__uuid_lower(pattern, id_or_prefix);
 		p[0] = SRA_VAL_TEXT(pattern);
 		error = sra_db__query(&rows, db, pg
 			? "SELECT CAST(id AS text) FROM benchmark_runs WHERE id = CAST($1 AS uuid)"
@@ -93,7 +92,7 @@ int sra_bm__load_run(sra_rows **out, sra_db *db, const char *run)
 	sra_buf sql = SRA_BUF_INIT;
 	char *id = NULL;
 	sra_value p[1];
-	int pg = sra_bm__is_pg(db), error;
+	int pg = sra_db__is_pg(db), error;
 
 	if ((error = sra_benchmark_find(&id, db, run)) < 0)
 		return error;
@@ -247,27 +246,6 @@ static double iso_seconds(const char *a, const char *b)
 	return difftime(timegm(&t2), timegm(&t1)) + (s2 - s1);
 }
 
-/* shorten s to at most w display columns (UTF-8 aware), "…" marking a cut */
-void sra_bm__put_clipped(sra_buf *b, const char *s, size_t w)
-{
-	size_t cols = 0, i, end, cut = 0;
-
-	if (!s)
-		s = "";
-	for (i = 0; s[i]; i++) {
-		if (((unsigned char)s[i] & 0xc0) == 0x80)
-			continue;
-		if (cols == w - 1)
-			cut = i;
-		cols++;
-	}
-	end = cols <= w ? i : cut;
-	for (i = 0; i < end; i++)	/* line breaks and tabs would break the table */
-		sra_buf_putc(b, s[i] == '\n' || s[i] == '\r' || s[i] == '\t' ? ' ' : s[i]);
-	if (cols > w)
-		sra_buf_puts(b, "\xe2\x80\xa6");
-}
-
 static void trim_trailing_blanks(sra_buf *b)
 {
 	while (b->size && b->ptr[b->size - 1] == ' ')
@@ -332,18 +310,17 @@ int sra_benchmark_list(char **out, sra_db *db, const char *review_id, sra_benchm
 	sra_rows *rows = NULL;
 	sra_value p[1];
 	char review[37], v[32];
-	int pg = sra_bm__is_pg(db), error;
+	int pg = sra_db__is_pg(db), error;
 	size_t r;
 
 	SRA_ASSERT_ARG(out && db);
-	if (review_id && !sra_bm__is_uuid(review_id))
+	if (review_id && sra__uuid_norm(review, review_id) < 0)
 		return sra_error_set(SRA_ERROR_INVALID, SRA_EINVALID, "'%s' is not a review id (a UUID)",
 				     review_id);
 	sra_buf_puts(&sql, "SELECT ");
 	put_run_columns(&sql, pg);
 	sra_buf_puts(&sql, " FROM benchmark_runs");
 	if (review_id) {
-		sra_bm__uuid_lower(review, review_id);
 		p[0] = SRA_VAL_TEXT(review);
 		sra_buf_puts(&sql, pg ? " WHERE review_id = CAST($1 AS uuid)" : " WHERE review_id = $1");
 	}
@@ -389,7 +366,7 @@ int sra_benchmark_list(char **out, sra_db *db, const char *review_id, sra_benchm
 		sra_buf_putc(&b, '\n');
 		if (notes && *notes) {
 			sra_buf_puts(&b, "          ");
-			sra_bm__put_clipped(&b, notes, 69);
+			sra_buf_put_clipped(&b, notes, 69);
 			sra_buf_putc(&b, '\n');
 		}
 	}
@@ -546,7 +523,7 @@ static int show_text(char **out, const sra_rows *run, unsigned int flags)
 	}
 	if (notes && *notes) {
 		sra_buf_puts(&b, "  notes      ");
-		sra_bm__put_clipped(&b, notes, 67);
+		sra_buf_put_clipped(&b, notes, 67);
 		sra_buf_putc(&b, '\n');
 	}
 	if (json_is_object(counts))
@@ -615,7 +592,7 @@ int sra_benchmark_delete(sra_db *db, const char *run)
 		return error;
 	p[0] = SRA_VAL_TEXT(id);
 	sra_db__bulk_hint(db, 1);	/* as in sra_benchmark_run: the items' indexes */
-	error = sra_db__query(NULL, db, sra_bm__is_pg(db)
+	error = sra_db__query(NULL, db, sra_db__is_pg(db)
 		? "DELETE FROM benchmark_runs WHERE id = CAST($1 AS uuid)"
 		: "DELETE FROM benchmark_runs WHERE id = $1", p, 1);
 	sra_db__bulk_hint(db, 0);

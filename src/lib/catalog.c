@@ -280,53 +280,25 @@ static void split_list(sra_strv *out, const char *s, size_t n)
 		sra_strv_push_owned(out, norm_ws(start, (size_t)(p - start)));
 }
 
-/* a token of SQLite DDL text: a word, a quoted name or string, or one character */
-typedef struct token {
-	const char *s;
-	size_t n;
-} token;
+/* the tokens of SQLite DDL text: sql_split.h's one tokenizer */
+typedef sra_token token;
 
 static bool next_token(token *t, const char **pp)
 {
-	const char *p = sra_sql__skip_blanks(*pp);
-
-	if (!*p)
-		return false;
-	t->s = p;
-	if (is_quote(*p))
-		p = skip_quoted(p);
-	else if (isalnum((unsigned char)*p) || *p == '_' || *p == '$')
-		while (isalnum((unsigned char)*p) || *p == '_' || *p == '$')
-			p++;
-	else
-		p++;
-	t->n = (size_t)(p - t->s);
-	*pp = p;
-	return true;
+	*pp = sra_sql__next_token(t, *pp);
+	return t->type != SRA_TK_END;
 }
 
-static bool tok_is(const token *t, const char *word)
-{
-	return strlen(word) == t->n && strncasecmp(t->s, word, t->n) == 0;
-}
+#define tok_is sra_sql__token_is
 
 /* an identifier token without its quotes; caller frees */
 static char *tok_name(const token *t)
 {
 	sra_buf b = SRA_BUF_INIT;
-	size_t i;
 
-	if (t->n >= 2 && (t->s[0] == '"' || t->s[0] == '`' || t->s[0] == '[')) {
-		char close = t->s[0] == '[' ? ']' : t->s[0];
-		for (i = 1; i + 1 < t->n; i++) {
-			sra_buf_putc(&b, t->s[i]);
-			if (t->s[i] == close && close != ']' && t->s[i + 1] == close)
-				i++;
-		}
-		sra_buf_puts(&b, "");
-		return sra_buf_detach(&b);
-	}
-	return sra__strndup(t->s, t->n);
+	sra_buf_puts(&b, "");
+	sra_sql__token_name(&b, t);
+	return sra_buf_detach(&b);
 }
 
 /* ---- PostgreSQL ------------------------------------------------------------- */
@@ -601,10 +573,10 @@ static char *take_parens(const char **pp)
 	const char *p = *pp, *close;
 	token t;
 
-	if (!next_token(&t, &p) || t.n != 1 || t.s[0] != '(' || !(close = match_paren(t.s)))
+	if (!next_token(&t, &p) || t.n != 1 || t.z[0] != '(' || !(close = match_paren(t.z)))
 		return NULL;
 	*pp = close + 1;
-	return norm_ws(t.s + 1, (size_t)(close - t.s - 1));
+	return norm_ws(t.z + 1, (size_t)(close - t.z - 1));
 }
 
 /*
@@ -680,11 +652,11 @@ static void scan_create_index(cat_index *ix, const char *sql)
 	while (next_token(&t, &p)) {
 		if (tok_is(&t, "UNIQUE"))
 			ix->unique = true;
-		if (t.n == 1 && t.s[0] == '(') {
-			const char *close = match_paren(t.s);
+		if (t.n == 1 && t.z[0] == '(') {
+			const char *close = match_paren(t.z);
 			if (!close)
 				return;
-			split_list(&ix->keys, t.s + 1, (size_t)(close - t.s - 1));
+			split_list(&ix->keys, t.z + 1, (size_t)(close - t.z - 1));
 			p = close + 1;
 			if (next_token(&t, &p) && tok_is(&t, "WHERE"))
 				ix->predicate = norm_ws(p, strlen(p));
@@ -720,14 +692,14 @@ static void scan_create_trigger(cat_trigger *tr, const char *sql)
 		if (tok_is(&t, "ON"))
 			break;
 		if (words == 0 && (tok_is(&t, "BEFORE") || tok_is(&t, "AFTER"))) {
-			tr->timing = sra__strndup(t.s, t.n);
+			tr->timing = sra__strndup(t.z, t.n);
 		} else if (words == 0 && tok_is(&t, "INSTEAD")) {
 			tr->timing = sra__strdup("INSTEAD OF");
 			next_token(&t, &p);
 		} else {
 			if (ev.size)
 				sra_buf_putc(&ev, ' ');
-			sra_buf_put(&ev, t.s, t.n);
+			sra_buf_put(&ev, t.z, t.n);
 		}
 		words++;
 	}

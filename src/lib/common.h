@@ -12,6 +12,7 @@
 # define _DEFAULT_SOURCE
 #endif
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -29,6 +30,9 @@
  * failure reads `return sra_error_set(SRA_ERROR_CHAIN, SRA_EINVALID, "…", …);`.
  */
 int sra_error_set(int klass, int code, const char *fmt, ...) SRA_PRINTF(3, 4);
+
+/* sra_error_set with a va_list: where every message is formatted */
+int sra_error_vset(int klass, int code, const char *fmt, va_list ap) SRA_PRINTF(3, 0);
 
 /* Prefix the current error message: "<prefix>: <old message>". */
 void sra_error_prefix(const char *fmt, ...) SRA_PRINTF(1, 2);

@@ -568,7 +568,7 @@ static int ops_register(sra_backend_ops *ops, const sra_backend_ops *be_ops)
 	if (!ops->bulk_hint)
 		ops->bulk_hint = default_bulk_hint;
 	if (!ops->uuid_sql)
-		ops->uuid_sql = (ops->caps & SRA_CAP_PG_DIALECT) ? sra_backend_postgresql.uuid_sql
+		ops->uuid_sql = sra_ops__is_pg(ops) ? sra_backend_postgresql.uuid_sql
 								 : sra_backend_sqlite.uuid_sql;
 	return 0;
 }

@@ -52,10 +52,18 @@ static inline unsigned int sra_db__caps(const sra_db *db)
 	return db->ops.caps;
 }
 
-/* whether the database speaks PostgreSQL's SQL as written */
+/*
+ * The one "is this PostgreSQL" question: whether a backend runs
+ * PostgreSQL's SQL as written (else it gets the SQLite variant).
+ */
+static inline int sra_ops__is_pg(const sra_backend_ops *ops)
+{
+	return (ops->caps & SRA_CAP_PG_DIALECT) != 0;
+}
+
 static inline int sra_db__is_pg(const sra_db *db)
 {
-	return (db->ops.caps & SRA_CAP_PG_DIALECT) != 0;
+	return sra_ops__is_pg(&db->ops);
 }
 
 /* SQLSTATE of the last failure, or "" */

@@ -364,7 +364,7 @@ int sra_demo_create(char **review_out, char **run_id_out, sra_db *db, const sra_
 	if (opts->records < 1 || opts->records > INT64_C(100000000))
 		return sra_error_set(SRA_ERROR_INVALID, SRA_EINVALID,
 			"the demo makes between 1 and 100000000 records");
-	pg = sra_bm__is_pg(db);
+	pg = sra_db__is_pg(db);
 	rng_seed(&r, opts->seed);
 	rng_uuid(&r, review);
 	rng_uuid(&r, run);

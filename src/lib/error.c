@@ -12,12 +12,20 @@ static _Thread_local struct {
 
 int sra_error_set(int klass, int code, const char *fmt, ...)
 {
-	sra_buf msg = SRA_BUF_INIT;
 	va_list ap;
+	int error;
 
 	va_start(ap, fmt);
-	sra_buf_vprintf(&msg, fmt, ap);
+	error = sra_error_vset(klass, code, fmt, ap);
 	va_end(ap);
+	return error;
+}
+
+int sra_error_vset(int klass, int code, const char *fmt, va_list ap)
+{
+	sra_buf msg = SRA_BUF_INIT;
+
+	sra_buf_vprintf(&msg, fmt, ap);
 	/* one line: a driver's message often ends in "\n" */
 	while (msg.size && (msg.ptr[msg.size - 1] == '\n' || msg.ptr[msg.size - 1] == ' '))
 		sra_buf_truncate(&msg, msg.size - 1);

@@ -179,7 +179,7 @@ static int item_cb(void *payload, size_t ncols, const char *const *cells)
 		size_t at = l->size;
 
 		/* 20 + 1 + 3 + 1 + 3 + 1 + 3 + 1 + 3 + 1 + 3 + 1 + 7 + 1 = 49; title 30 */
-		sra_bm__put_clipped(l, cells[IT_SOURCE], 20);
+		sra_buf_put_clipped(l, cells[IT_SOURCE], 20);
 		while (l->size - at < 20)
 			sra_buf_putc(l, ' ');
 		sra_buf_printf(l, " %-3s %-3s %-3s %-3s %-3s %-7s ",
@@ -187,7 +187,7 @@ static int item_cb(void *payload, size_t ncols, const char *const *cells)
 			       short_decision(cells[IT_CD]), short_decision(cells[IT_MD]),
 			       short_decision(cells[IT_RD]), short_decision(cells[IT_FINAL]),
 			       cells[IT_CLASS]);
-		sra_bm__put_clipped(l, cells[IT_TITLE], 30);
+		sra_buf_put_clipped(l, cells[IT_TITLE], 30);
 		while (l->size && l->ptr[l->size - 1] == ' ')
 			sra_buf_truncate(l, l->size - 1);
 		sra_buf_putc(l, '\n');
@@ -234,7 +234,7 @@ int sra_benchmark_items(sra_db *db, const char *run, unsigned int classes,
 	sra_buf sql = SRA_BUF_INIT;
 	sra_value p[1];
 	char *id = NULL;
-	int pg = sra_bm__is_pg(db), error, k, first = 1;
+	int pg = sra_db__is_pg(db), error, k, first = 1;
 
 	SRA_ASSERT_ARG(db && run && write);
 	memset(&c, 0, sizeof(c));

@@ -290,10 +290,10 @@ static int check(dec_ctx *c, decision *d, json_t *obj, size_t line)
 	d->metadata = v && !json_is_null(v) ? json_text(v) : sra__strdup("{}");
 
 	s = str_or_null(obj, "trace_id", &bad);
-	if (bad || (s && sra_import__uuid_norm(d->trace_id, s) < 0))
+	if (bad || (s && sra__uuid_norm(d->trace_id, s) < 0))
 		return bad_line(c, line, "source_id '%s': trace_id is not a UUID", d->source_id);
 	s = str_or_null(obj, "run_id", &bad);
-	if (bad || (s && sra_import__uuid_norm(d->run_id, s) < 0))
+	if (bad || (s && sra__uuid_norm(d->run_id, s) < 0))
 		return bad_line(c, line, "source_id '%s': run_id is not a UUID", d->source_id);
 	s = str_or_null(obj, "start_time", &bad);
 	if (bad || (s && parse_time(&d->start_time, s, c->pg) < 0))
@@ -530,7 +530,7 @@ static int write_decision(dec_ctx *c, decision *d)
 			goto done;
 		if ((owner = sra_rows_get(rows, 0, 0))) {
 			char norm[37];
-			if (sra_import__uuid_norm(norm, owner) < 0 || strcmp(norm, c->review) != 0) {
+			if (sra__uuid_norm(norm, owner) < 0 || strcmp(norm, c->review) != 0) {
 				error = bad_line(c, d->line, "source_id '%s': run_id %s belongs to another review",
 						 d->source_id, d->run_id);
 				goto done;
@@ -764,11 +764,11 @@ int sra_import_decisions(sra_import_summary *out, sra_db *db, const char *review
 	SRA_ASSERT_ARG(out && db && review_id && path);
 	if (!opts)
 		opts = &defaults;
-	if (sra_import__uuid_norm(review, review_id) < 0)
+	if (sra__uuid_norm(review, review_id) < 0)
 		return sra_error_set(SRA_ERROR_INVALID, SRA_EINVALID, "'%s' is not a review id (a UUID)", review_id);
 	memset(&c, 0, sizeof(c));
 	c.db = db;
-	c.pg = sra_import__pg(db);
+	c.pg = sra_db__is_pg(db);
 	c.path = path;
 	c.review = review;
 	c.opts = opts;

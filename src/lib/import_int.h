@@ -162,11 +162,6 @@ int sra_import__copy_row(sra_import__copy *c, const char *const *cells);
 /* ok = 0 aborts; always releases what copy_begin took */
 int sra_import__copy_end(sra_import__copy *c, int ok);
 
-/* whether the database speaks PostgreSQL's dialect */
-static inline int sra_import__pg(sra_db *db)
-{
-	return (sra_db__caps(db) & SRA_CAP_PG_DIALECT) != 0;
-}
 
 /* append s (len bytes) as a JSON string */
 void sra_import__json_string(sra_buf *b, const char *s, size_t len);
@@ -183,8 +178,6 @@ int sra_import__eq(const char *s, size_t len, const char *w);
  * "-3.000"), the length without it, else len.
  */
 size_t sra_import__whole_len(const char *s, size_t len);
-/* a UUID, lowercased into out; 0 or -1 */
-int sra_import__uuid_norm(char out[37], const char *s);
 /*
  * An array literal of the dialect (PostgreSQL '{…}', SQLite JSON '[…]') in b:
  * begin, add elements (trimmed; empty ones left out), end.  With no element

@@ -632,7 +632,7 @@ int sra_import__review_found(int *out, sra_db *db, const char *review)
 	sra_rows *rows = NULL;
 	int error;
 
-	if ((error = sra_db__query(&rows, db, sra_import__pg(db)
+	if ((error = sra_db__query(&rows, db, sra_db__is_pg(db)
 				   ? "SELECT 1 FROM systematic_reviews WHERE id = $1::uuid"
 				   : "SELECT 1 FROM systematic_reviews WHERE id = $1", &p, 1)) < 0)
 		return error;
@@ -667,10 +667,10 @@ int sra_import_records(sra_import_summary *out, sra_db *db, const char *review_i
 	if (!opts)
 		opts = &defaults;
 	memset(&c, 0, sizeof(c));
-	if (sra_import__uuid_norm(review, review_id) < 0)
+	if (sra__uuid_norm(review, review_id) < 0)
 		return sra_error_set(SRA_ERROR_INVALID, SRA_EINVALID, "'%s' is not a review id (a UUID)", review_id);
 	c.db = db;
-	c.pg = sra_import__pg(db);
+	c.pg = sra_db__is_pg(db);
 	c.path = path;
 	c.review = review;
 	c.opts = opts;

@@ -301,26 +301,6 @@ size_t sra_import__whole_len(const char *s, size_t len)
 	return i == len ? dot : len;
 }
 
-int sra_import__uuid_norm(char out[37], const char *s)
-{
-	size_t i;
-
-	if (!s || strlen(s) != 36)
-		return -1;
-	for (i = 0; i < 36; i++) {
-		char c = s[i];
-		if (i == 8 || i == 13 || i == 18 || i == 23) {
-			if (c != '-')
-				return -1;
-		} else if (!isxdigit((unsigned char)c)) {
-			return -1;
-		}
-		out[i] = (char)tolower((unsigned char)c);
-	}
-	out[36] = '\0';
-	return 0;
-}
-
 void sra_import__array_begin(sra_buf *b, int pg)
 {
 	sra_buf_clear(b);

@@ -385,7 +385,7 @@ typedef struct runner {
 
 static int translating(const runner *r)
 {
-	return !(r->ops->caps & SRA_CAP_PG_DIALECT);
+	return !sra_ops__is_pg(r->ops);
 }
 
 /* render $N parameters as literals: what --sql prints and trace receives */
@@ -430,7 +430,7 @@ static void flush_begin(runner *r)
 	r->begin_pending = 0;
 	if (r->ops->caps & SRA_CAP_FK_PRAGMA)
 		emit_text(r, "PRAGMA foreign_keys = OFF");
-	emit_text(r, (r->ops->caps & SRA_CAP_PG_DIALECT) ? "BEGIN" : "BEGIN IMMEDIATE");
+	emit_text(r, sra_ops__is_pg(r->ops) ? "BEGIN" : "BEGIN IMMEDIATE");
 }
 
 static void emit_text(runner *r, const char *sql)
@@ -565,7 +565,7 @@ static int step_statements(sra_stmtv *out, runner *r, const sra_revision *rev, i
 		sra_stmtv raw = SRA_STMTV_INIT;
 		int native = parts[i]->dialect != NULL;	/* a dialect block runs as written */
 
-		if (native && !(r->ops->caps & SRA_CAP_PG_DIALECT))
+		if (native && !sra_ops__is_pg(r->ops))
 			error = sra_sql__split_sqlite(&raw, parts[i]->text, rev->path, parts[i]->line);
 		else
 			error = sra_sql__split_pg(&raw, parts[i]->text, rev->path, parts[i]->line);

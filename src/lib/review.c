@@ -17,7 +17,7 @@ static const char *const frameworks[] = {
 
 int sra_review_normalize_id(char out[37], const char *id)
 {
-	if (sra_import__uuid_norm(out, id) < 0)
+	if (sra__uuid_norm(out, id) < 0)
 		return sra_error_set(SRA_ERROR_INVALID, SRA_EINVALID, "'%s' is not a review id (a UUID)",
 				     id ? id : "");
 	return 0;
@@ -139,7 +139,7 @@ static int write_review(char **out, int *changed, sra_db *db, const sra_review_f
 	sra_value p[8];
 	sra_rows *rows = NULL;
 	sra_buf sql = SRA_BUF_INIT;
-	int error, pg = sra_import__pg(db), had = 0, in_txn = 0;
+	int error, pg = sra_db__is_pg(db), had = 0, in_txn = 0;
 
 	SRA_ASSERT_ARG(db);
 	if ((error = check_fields(&c, f)) < 0)
@@ -294,7 +294,7 @@ int sra_review_get(sra_rows **out, sra_db *db, const char *id)
 	SRA_ASSERT_ARG(out && db);
 	if ((error = sra_review_normalize_id(norm, id)) < 0)
 		return error;
-	pg = sra_import__pg(db);
+	pg = sra_db__is_pg(db);
 	p = SRA_VAL_TEXT(norm);
 	error = sra_db__query(&rows, db, pg
 		? "SELECT r.id, r.research_question, r.exclusion_criteria, r.inclusion_criteria, r.background, "

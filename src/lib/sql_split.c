@@ -6,12 +6,13 @@
 #include "sql_split.h"
 
 #include <ctype.h>
+#include <strings.h>
 #include <pg_query.h>
 #include <sqlite3.h>
 
 void sra_stmtv_push(sra_stmtv *sv, const char *sql, int line)
 {
-	sv->v = sra__realloc(sv->v, (sv->n + 1) * sizeof(sra_stmt));
+	sv->v = sra__realloc(sv->v, (sv->n + 1) * sizeof(*sv->v));
 	sv->v[sv->n].sql = sra__strdup(sql);
 	sv->v[sv->n].line = line;
 	sv->n++;
@@ -134,6 +135,67 @@ const char *sra_sql__skip_blanks(const char *p)
 			p = e ? e + 2 : p + strlen(p);
 		} else {
 			return p;
+		}
+	}
+}
+
+static bool is_word_char(unsigned char c)
+{
+	return isalnum(c) || c == '_' || c == '$' || c >= 0x80;
+}
+
+const char *sra_sql__next_token(sra_token *t, const char *p)
+{
+	p = sra_sql__skip_blanks(p);
+	t->z = p;
+	if (!*p) {
+		t->type = SRA_TK_END;
+	} else if (*p == '"' || *p == '`' || *p == '[' || *p == '\'') {
+		char close = *p == '[' ? ']' : *p;
+
+		t->type = *p == '\'' ? SRA_TK_STRING : SRA_TK_QUOTED;
+		for (p++; *p; p++)
+			if (*p == close) {
+				if (close != ']' && p[1] == close)
+					p++;
+				else
+					break;
+			}
+		if (*p)
+			p++;
+	} else if (is_word_char((unsigned char)*p)) {
+		t->type = SRA_TK_WORD;
+		while (is_word_char((unsigned char)*p))
+			p++;
+	} else {
+		t->type = SRA_TK_OTHER;
+		p++;
+	}
+	t->n = (size_t)(p - t->z);
+	return p;
+}
+
+bool sra_sql__token_is(const sra_token *t, const char *word)
+{
+	return t->type == SRA_TK_WORD && strlen(word) == t->n && strncasecmp(t->z, word, t->n) == 0;
+}
+
+void sra_sql__token_name(sra_buf *b, const sra_token *t)
+{
+	size_t i;
+
+	if (t->type != SRA_TK_QUOTED || t->n < 2) {
+		sra_buf_put(b, t->z, t->n);
+		return;
+	}
+	{
+		char close = t->z[0] == '[' ? ']' : t->z[0];
+		size_t end = t->z[t->n - 1] == close ? t->n - 1 : t->n;	/* unterminated: to the end */
+
+		for (i = 1; i < end; i++) {
+			sra_buf_putc(b, t->z[i]);
+			if (t->z[i] == close && close != ']' && i + 1 < end && t->z[i + 1] == close)
+				i++;
 		}
 	}
 }

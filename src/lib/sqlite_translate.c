@@ -1655,60 +1655,37 @@ typedef struct token {
 	char val[128];		/* TK_NAME: the name unquoted, lower case; "" when longer */
 } token;
 
+/* sql_split.h's one tokenizer, with a name's unquoted, lower-case form */
 static const char *next_token(const char *p, token *t)
 {
-	p = sra_sql__skip_blanks(p);
-	t->z = p;
+	sra_token k;
+	sra_buf name = SRA_BUF_INIT;
+	size_t i;
+
+	p = sra_sql__next_token(&k, p);
+	t->z = k.z;
+	t->n = k.n;
 	t->val[0] = '\0';
-	if (!*p) {
+	switch (k.type) {
+	case SRA_TK_END:
 		t->type = TK_END;
-		t->n = 0;
-		return p;
-	}
-	if (*p == '"' || *p == '`' || *p == '[') {
-		char close = *p == '[' ? ']' : *p;
-		size_t k = 0;
-
-		for (p++; *p; p++) {
-			if (*p == close) {
-				if (close != ']' && p[1] == close)
-					p++;
-				else
-					break;
-			}
-			if (k < sizeof(t->val) - 1)
-				t->val[k++] = (char)tolower((unsigned char)*p);
-		}
-		t->val[k] = '\0';
-		if (*p)
-			p++;
+		break;
+	case SRA_TK_WORD:
+	case SRA_TK_QUOTED:
 		t->type = TK_NAME;
-	} else if (isalpha((unsigned char)*p) || *p == '_' || (unsigned char)*p >= 0x80) {
-		size_t k = 0;
-
-		while (isalnum((unsigned char)*p) || *p == '_' || *p == '$' || (unsigned char)*p >= 0x80) {
-			if (k < sizeof(t->val) - 1)
-				t->val[k++] = (char)tolower((unsigned char)*p);
-			p++;
-		}
-		t->val[k] = '\0';
-		t->type = TK_NAME;
-	} else if (*p == '\'') {
-		for (p++; *p; p++)
-			if (*p == '\'') {
-				if (p[1] == '\'')
-					p++;
-				else
-					break;
-			}
-		if (*p)
-			p++;
+		sra_sql__token_name(&name, &k);
+		for (i = 0; i < name.size && i < sizeof(t->val) - 1; i++)
+			t->val[i] = (char)tolower((unsigned char)name.ptr[i]);
+		t->val[i] = '\0';
+		sra_buf_dispose(&name);
+		break;
+	case SRA_TK_STRING:
 		t->type = TK_STRING;
-	} else {
-		p++;
+		break;
+	default:
 		t->type = TK_OTHER;
+		break;
 	}
-	t->n = (size_t)(p - t->z);
 	return p;
 }
 

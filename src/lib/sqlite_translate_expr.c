@@ -54,15 +54,12 @@ int sra_xlate__unsupported(const char *fmt, ...)
 
 int sra_xlate__invalid(const char *fmt, ...)
 {
-	sra_buf b = SRA_BUF_INIT;
 	va_list ap;
 	int error;
 
 	va_start(ap, fmt);
-	sra_buf_vprintf(&b, fmt, ap);
+	error = sra_error_vset(SRA_ERROR_SQL, SRA_EINVALID, fmt, ap);
 	va_end(ap);
-	error = sra_error_set(SRA_ERROR_SQL, SRA_EINVALID, "%s", sra_buf_cstr(&b));
-	sra_buf_dispose(&b);
 	return error;
 }
 

@@ -320,14 +320,6 @@ long sra_xlate__trigger_index(const xl_model *m, const char *name)
  * (src/backend/commands/indexcmds.c and catalog/pg_constraint.c)
  */
 
-/* length of s cut to at most n bytes without splitting a UTF-8 character */
-static size_t clip_utf8(const char *s, size_t n)
-{
-	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-		n--;
-	return n;
-}
-
 /* makeObjectName(): name1_name2_label, the longer name cut first */
 static char *make_object_name(const char *name1, const char *name2, const char *label)
 {
@@ -342,9 +334,9 @@ static char *make_object_name(const char *name1, const char *name2, const char *
 		else
 			n2--;
 	}
-	n1 = clip_utf8(name1, n1);
+	n1 = sra__utf8_cut(name1, n1);
 	if (name2)
-		n2 = clip_utf8(name2, n2);
+		n2 = sra__utf8_cut(name2, n2);
 	sra_buf_put(&b, name1, n1);
 	if (name2) {
 		sra_buf_putc(&b, '_');

@@ -34,7 +34,7 @@ static const char log_ddl_sqlite[] =
 
 static const char *log_ddl(const sra_backend_ops *ops)
 {
-	return (ops->caps & SRA_CAP_PG_DIALECT) ? log_ddl_pg : log_ddl_sqlite;
+	return sra_ops__is_pg(ops) ? log_ddl_pg : log_ddl_sqlite;
 }
 
 int sra_version__table_exists(int *exists, sra_db *db, const char *table)

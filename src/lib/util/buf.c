@@ -131,3 +131,30 @@ void sra_buf_put_sql_ident(sra_buf *b, const char *s)
 	}
 	sra_buf_putc(b, '"');
 }
+
+void sra_buf_put_clipped(sra_buf *b, const char *s, size_t w)
+{
+	size_t cols = 0, i, end, cut = 0;
+
+	if (!s)
+		s = "";
+	for (i = 0; s[i]; i++) {
+		if (((unsigned char)s[i] & 0xc0) == 0x80)
+			continue;
+		if (cols == w - 1)
+			cut = i;
+		cols++;
+	}
+	end = cols <= w ? i : cut;
+	for (i = 0; i < end; i++)	/* line breaks and tabs would break the table */
+		sra_buf_putc(b, s[i] == '\n' || s[i] == '\r' || s[i] == '\t' ? ' ' : s[i]);
+	if (cols > w)
+		sra_buf_puts(b, "\xe2\x80\xa6");
+}
+
+size_t sra__utf8_cut(const char *s, size_t n)
+{
+	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;
+	return n;
+}

@@ -37,4 +37,14 @@ void sra_buf_put_sql_literal(sra_buf *b, const char *s);
 /* append s as a SQL identifier, quoted only when it needs to be */
 void sra_buf_put_sql_ident(sra_buf *b, const char *s);
 
+/*
+ * The one UTF-8 column clipper: append s (NULL as "") in at most w display
+ * columns, "…" marking a cut; line breaks and tabs become spaces so a table
+ * row stays one line.
+ */
+void sra_buf_put_clipped(sra_buf *b, const char *s, size_t w);
+
+/* n, or less so that s cut to n bytes ends on a whole UTF-8 character */
+size_t sra__utf8_cut(const char *s, size_t n);
+
 #endif

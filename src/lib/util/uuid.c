@@ -14,6 +14,7 @@
 #define _DEFAULT_SOURCE
 #include "util/uuid.h"
 
+#include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,4 +100,33 @@ void sra__uuid_v7(char out[37])
 	b[7] = (unsigned char)(counter & 0xff);
 	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);	/* RFC 9562 variant */
 	format(out, b);
+}
+
+int sra__uuid_valid(const char *s)
+{
+	size_t i;
+
+	if (!s || strlen(s) != 36)
+		return 0;
+	for (i = 0; i < 36; i++) {
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (s[i] != '-')
+				return 0;
+		} else if (!isxdigit((unsigned char)s[i])) {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+int sra__uuid_norm(char out[37], const char *s)
+{
+	size_t i;
+
+	if (!sra__uuid_valid(s))
+		return -1;
+	for (i = 0; i < 36; i++)
+		out[i] = (char)tolower((unsigned char)s[i]);
+	out[36] = '\0';
+	return 0;
 }
