@@ -5,8 +5,8 @@
  * benchmark runs all hang off a review id.
  *
  * Who frees what: the id strings returned through `char **out` are heap
- * strings the caller releases with free(); the rows returned through
- * `sra_rows **out` are released with sra_rows_free() (sra/sys/backend.h).
+ * strings the caller releases with free(); a review from sra_review_get()
+ * with sra_review_free(), a list with sra_review_list_free().
  * The fields struct is the caller's and is only read.
  */
 #ifndef SRA_REVIEW_H
@@ -14,6 +14,8 @@
 
 #include "common.h"
 #include "db.h"
+
+#include <stdint.h>
 
 /**
  * The fields of a review; initialise with SRA_REVIEW_FIELDS_INIT.  Strings
@@ -67,22 +69,64 @@ SRA_EXTERN(int) sra_review_upsert(char **out, int *changed, sra_db *db, const sr
 SRA_EXTERN(int) sra_review_import_file(char **out, int *changed, sra_db *db, const char *path);
 
 /**
- * All reviews, oldest first: (id, research_question, criteria_framework,
- * records, created_at), `records` being the number of search_results.
- * @param out  the caller frees it with sra_rows_free()
+ * A review as read (libgit2's git_status_list / git_status_byindex): an
+ * opaque value whose fields are read through the getters below.  Strings
+ * are borrowed from the review and live as long as it; NULL means SQL NULL.
  */
-SRA_EXTERN(int) sra_review_list(struct sra_rows **out, sra_db *db);
+typedef struct sra_review sra_review;
+
+/** Every review, oldest first. */
+typedef struct sra_review_list sra_review_list;
 
 /**
- * One review, one row: (id, research_question, exclusion_criteria,
- * inclusion_criteria, background, criteria_framework,
- * criteria_framework_answers, review_metadata, created_at, updated_at,
- * records, screened, human_include, human_exclude, human_unknown).
- * JSON columns arrive as JSON text.
- * @param out  the caller frees it with sra_rows_free()
+ * All reviews, oldest first.  The reviews of a list carry the id, the
+ * question, the framework, the created time and the number of records;
+ * their other fields are NULL or 0 (sra_review_get reads them all).
+ * @param out  the caller frees it with sra_review_list_free()
+ */
+SRA_EXTERN(int) sra_review_list_new(sra_review_list **out, sra_db *db);
+SRA_EXTERN(size_t) sra_review_list_count(const sra_review_list *list);
+/** The i-th review of the list (borrowed from it), or NULL past the end. */
+SRA_EXTERN(const sra_review *) sra_review_byindex(const sra_review_list *list, size_t i);
+SRA_EXTERN(void) sra_review_list_free(sra_review_list *list);
+
+/**
+ * The list as `sra review list` prints it: a table of id, records, framework
+ * and question (cut to fit 80 columns), or a line saying there are none.
+ * @param out  the text; the caller frees it with free()
+ */
+SRA_EXTERN(int) sra_review_list_format(char **out, const sra_review_list *list);
+
+/**
+ * One review with all its fields and the counts of its records.
+ * @param out  the caller frees it with sra_review_free()
  * @return 0, SRA_EINVALID (not a UUID), SRA_ENOTFOUND or SRA_EBACKEND
  */
-SRA_EXTERN(int) sra_review_get(struct sra_rows **out, sra_db *db, const char *id);
+SRA_EXTERN(int) sra_review_get(sra_review **out, sra_db *db, const char *id);
+SRA_EXTERN(void) sra_review_free(sra_review *review);
+
+/* the columns of systematic_reviews (JSON columns as JSON text) */
+SRA_EXTERN(const char *) sra_review_id(const sra_review *review);
+SRA_EXTERN(const char *) sra_review_question(const sra_review *review);
+SRA_EXTERN(const char *) sra_review_exclusion(const sra_review *review);
+SRA_EXTERN(const char *) sra_review_inclusion(const sra_review *review);
+SRA_EXTERN(const char *) sra_review_background(const sra_review *review);
+SRA_EXTERN(const char *) sra_review_framework(const sra_review *review);
+SRA_EXTERN(const char *) sra_review_framework_answers(const sra_review *review);
+SRA_EXTERN(const char *) sra_review_metadata(const sra_review *review);
+SRA_EXTERN(const char *) sra_review_created_at(const sra_review *review);
+SRA_EXTERN(const char *) sra_review_updated_at(const sra_review *review);
+
+/** Counts of the review's records. */
+typedef enum {
+	SRA_REVIEW_RECORDS = 0,		/* search_results of the review */
+	SRA_REVIEW_SCREENED,		/* with an AI final decision */
+	SRA_REVIEW_HUMAN_INCLUDE,	/* the human decision is include */
+	SRA_REVIEW_HUMAN_EXCLUDE,
+	SRA_REVIEW_HUMAN_UNKNOWN	/* no human decision */
+} sra_review_count_kind;
+
+SRA_EXTERN(int64_t) sra_review_count(const sra_review *review, sra_review_count_kind what);
 
 /**
  * Check that `id` is a UUID and write it lowercase into `out` (37 bytes).

@@ -7,9 +7,9 @@
 #include "cmd_import.h"
 
 #include <sra/review.h>
-#include <sra/sys/backend.h>
 
 #include <getopt.h>
+#include <inttypes.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -155,34 +155,12 @@ static const char list_help[] =
 	"usage: sra review list [--json] [--url URL]\n\n"
 	"The reviews, oldest first, with their number of records.\n";
 
-/* a string cut to `width` characters (UTF-8 aware), on one line */
-static void print_cut(const char *s, int width)
-{
-	int n = 0;
-
-	for (; *s && n < width; s++) {
-		if (((unsigned char)*s & 0xc0) == 0x80) {
-			putchar(*s);
-			continue;
-		}
-		if (n == width - 1 && s[1] && strlen(s) > 1) {
-			fputs("…", stdout);
-			n++;
-			break;
-		}
-		putchar(*s == '\n' || *s == '\r' || *s == '\t' ? ' ' : *s);
-		n++;
-	}
-	/* finish a cut multi-byte character */
-	while (*s && ((unsigned char)*s & 0xc0) == 0x80)
-		putchar(*s++);
-}
-
 static int cmd_list(int argc, char **argv)
 {
 	rv_opts o;
 	sra_db *db = NULL;
-	sra_rows *rows = NULL;
+	sra_review_list *list = NULL;
+	char *text = NULL;
 	size_t i;
 	int rc, error;
 
@@ -192,38 +170,36 @@ static int cmd_list(int argc, char **argv)
 		return cli_usage_error("review list: unexpected argument '%s'", o.args[0]);
 	if ((rc = cli_open_db(&db, o.url)) != 0)
 		return rc;
-	if ((error = sra_review_list(&rows, db)) < 0) {
+	if ((error = sra_review_list_new(&list, db)) < 0) {
 		rc = cli_error_lib(error);
 		goto done;
 	}
 	if (o.json) {
 		json_t *a = json_array();
-		for (i = 0; i < rows->nrows; i++) {
-			const char *fw = sra_rows_get(rows, i, 2);
+		for (i = 0; i < sra_review_list_count(list); i++) {
+			const sra_review *r = sra_review_byindex(list, i);
+			const char *fw = sra_review_framework(r);
 			json_array_append_new(a, json_pack("{s:s, s:s, s:o, s:I, s:s}",
-				"id", sra_rows_get(rows, i, 0),
-				"research_question", sra_rows_get(rows, i, 1),
+				"id", sra_review_id(r),
+				"research_question", sra_review_question(r),
 				"criteria_framework", fw ? json_string(fw) : json_null(),
-				"records", (json_int_t)strtoll(sra_rows_get(rows, i, 3), NULL, 10),
-				"created_at", sra_rows_get(rows, i, 4)));
+				"records", (json_int_t)sra_review_count(r, SRA_REVIEW_RECORDS),
+				"created_at", sra_review_created_at(r)));
 		}
 		json_dumpf(a, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		fputc('\n', stdout);
 		json_decref(a);
-	} else if (rows->nrows == 0) {
-		printf("no reviews (create one with 'sra review create')\n");
 	} else {
-		printf("%-36s %7s %-8s %s\n", "id", "records", "frame", "question");
-		for (i = 0; i < rows->nrows; i++) {
-			const char *fw = sra_rows_get(rows, i, 2);
-			printf("%-36s %7s %-8s ", sra_rows_get(rows, i, 0), sra_rows_get(rows, i, 3), fw ? fw : "-");
-			print_cut(sra_rows_get(rows, i, 1), 80 - 54);
-			putchar('\n');
+		if ((error = sra_review_list_format(&text, list)) < 0) {
+			rc = cli_error_lib(error);
+			goto done;
 		}
+		fputs(text, stdout);
 	}
 	rc = CLI_OK;
 done:
-	sra_rows_free(rows);
+	free(text);
+	sra_review_list_free(list);
 	sra_db_free(db);
 	return rc;
 }
@@ -245,14 +221,13 @@ static json_t *json_or_text(const char *s)
 
 static int cmd_show(int argc, char **argv)
 {
-	static const char *const labels[] = {
-		"id", "research_question", "exclusion_criteria", "inclusion_criteria", "background",
-		"criteria_framework", "criteria_framework_answers", "review_metadata", "created_at", "updated_at",
-		"records", "screened", "human_include", "human_exclude", "human_unknown"
-	};
+	static const sra_review_count_kind counts[] = { SRA_REVIEW_RECORDS, SRA_REVIEW_SCREENED,
+		SRA_REVIEW_HUMAN_INCLUDE, SRA_REVIEW_HUMAN_EXCLUDE, SRA_REVIEW_HUMAN_UNKNOWN };
+	static const char *const count_labels[] = { "records", "screened", "human_include", "human_exclude",
+						    "human_unknown" };
 	rv_opts o;
 	sra_db *db = NULL;
-	sra_rows *rows = NULL;
+	sra_review *r = NULL;
 	size_t i;
 	int rc, error;
 
@@ -262,44 +237,52 @@ static int cmd_show(int argc, char **argv)
 		return cli_usage_error("review show: one review id expected");
 	if ((rc = cli_open_db(&db, o.url)) != 0)
 		return rc;
-	if ((error = sra_review_get(&rows, db, o.args[0])) < 0) {
+	if ((error = sra_review_get(&r, db, o.args[0])) < 0) {
 		rc = cli_error_lib(error);
 		goto done;
 	}
 	if (o.json) {
+		const struct { const char *label; const char *value; } text[] = {
+			{ "id", sra_review_id(r) },
+			{ "research_question", sra_review_question(r) },
+			{ "exclusion_criteria", sra_review_exclusion(r) },
+			{ "inclusion_criteria", sra_review_inclusion(r) },
+			{ "background", sra_review_background(r) },
+			{ "criteria_framework", sra_review_framework(r) },
+		};
 		json_t *obj = json_object();
-		for (i = 0; i < rows->ncols && i < sizeof(labels) / sizeof(labels[0]); i++) {
-			const char *v = sra_rows_get(rows, 0, i);
-			json_t *j;
-			if (i == 6 || i == 7)
-				j = json_or_text(v);
-			else if (i >= 10)
-				j = json_integer(v ? strtoll(v, NULL, 10) : 0);
-			else
-				j = v ? json_string(v) : json_null();
-			json_object_set_new(obj, labels[i], j);
-		}
+		for (i = 0; i < sizeof(text) / sizeof(text[0]); i++)
+			json_object_set_new(obj, text[i].label, text[i].value ? json_string(text[i].value) : json_null());
+		json_object_set_new(obj, "criteria_framework_answers", json_or_text(sra_review_framework_answers(r)));
+		json_object_set_new(obj, "review_metadata", json_or_text(sra_review_metadata(r)));
+		json_object_set_new(obj, "created_at", json_string(sra_review_created_at(r)));
+		json_object_set_new(obj, "updated_at", sra_review_updated_at(r)
+				    ? json_string(sra_review_updated_at(r)) : json_null());
+		for (i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)
+			json_object_set_new(obj, count_labels[i], json_integer(sra_review_count(r, counts[i])));
 		json_dumpf(obj, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		fputc('\n', stdout);
 		json_decref(obj);
 	} else {
-		printf("review      %s\n", sra_rows_get(rows, 0, 0));
-		printf("question    %s\n", sra_rows_get(rows, 0, 1));
-		printf("exclusion   %s\n", sra_rows_get(rows, 0, 2));
-		if (sra_rows_get(rows, 0, 3))
-			printf("inclusion   %s\n", sra_rows_get(rows, 0, 3));
-		if (sra_rows_get(rows, 0, 4))
-			printf("background  %s\n", sra_rows_get(rows, 0, 4));
-		if (sra_rows_get(rows, 0, 5))
-			printf("framework   %s %s\n", sra_rows_get(rows, 0, 5), sra_rows_get(rows, 0, 6));
-		printf("created     %s\n", sra_rows_get(rows, 0, 8));
-		printf("records     %s (screened by AI: %s)\n", sra_rows_get(rows, 0, 10), sra_rows_get(rows, 0, 11));
-		printf("human       include %s, exclude %s, unknown %s\n", sra_rows_get(rows, 0, 12),
-		       sra_rows_get(rows, 0, 13), sra_rows_get(rows, 0, 14));
+		printf("review      %s\n", sra_review_id(r));
+		printf("question    %s\n", sra_review_question(r));
+		printf("exclusion   %s\n", sra_review_exclusion(r));
+		if (sra_review_inclusion(r))
+			printf("inclusion   %s\n", sra_review_inclusion(r));
+		if (sra_review_background(r))
+			printf("background  %s\n", sra_review_background(r));
+		if (sra_review_framework(r))
+			printf("framework   %s %s\n", sra_review_framework(r), sra_review_framework_answers(r));
+		printf("created     %s\n", sra_review_created_at(r));
+		printf("records     %" PRId64 " (screened by AI: %" PRId64 ")\n", sra_review_count(r, SRA_REVIEW_RECORDS),
+		       sra_review_count(r, SRA_REVIEW_SCREENED));
+		printf("human       include %" PRId64 ", exclude %" PRId64 ", unknown %" PRId64 "\n",
+		       sra_review_count(r, SRA_REVIEW_HUMAN_INCLUDE), sra_review_count(r, SRA_REVIEW_HUMAN_EXCLUDE),
+		       sra_review_count(r, SRA_REVIEW_HUMAN_UNKNOWN));
 	}
 	rc = CLI_OK;
 done:
-	sra_rows_free(rows);
+	sra_review_free(r);
 	sra_db_free(db);
 	return rc;
 }

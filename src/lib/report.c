@@ -21,6 +21,7 @@
 #include "svg.h"
 #include "sra/review.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -192,8 +193,6 @@ static void page_head(report_ctx *c, const char *question)
 
 /* ---- the review -------------------------------------------------------- */
 
-enum { RVW_QUESTION = 1, RVW_EXCLUSION = 2, RVW_INCLUSION = 3, RVW_BACKGROUND = 4, RVW_FRAMEWORK = 5,
-       RVW_ANSWERS = 6, RVW_RECORDS = 10, RVW_INCLUDE = 12, RVW_EXCLUDE = 13, RVW_UNKNOWN = 14 };
 
 static void kv_text(sra_buf *b, const char *key, const char *value)
 {
@@ -206,19 +205,19 @@ static void kv_text(sra_buf *b, const char *key, const char *value)
 	sra_buf_puts(b, "</dd>");
 }
 
-static void review_section(report_ctx *c, const sra_rows *r)
+static void review_section(report_ctx *c, const sra_review *r)
 {
 	sra_buf *b = &c->b;
-	json_t *answers = sra_rows_get(r, 0, RVW_ANSWERS)
-		? json_loads(sra_rows_get(r, 0, RVW_ANSWERS), 0, NULL) : NULL;
+	json_t *answers = sra_review_framework_answers(r)
+		? json_loads(sra_review_framework_answers(r), 0, NULL) : NULL;
 	size_t i;
 
 	sra_buf_puts(b, "<section id=\"review\"><h2>The review</h2><dl class=\"kv\">");
-	kv_text(b, "Question", sra_rows_get(r, 0, RVW_QUESTION));
-	kv_text(b, "Inclusion criteria", sra_rows_get(r, 0, RVW_INCLUSION));
-	kv_text(b, "Exclusion criteria", sra_rows_get(r, 0, RVW_EXCLUSION));
-	kv_text(b, "Background", sra_rows_get(r, 0, RVW_BACKGROUND));
-	kv_text(b, "Framework", sra_rows_get(r, 0, RVW_FRAMEWORK));
+	kv_text(b, "Question", sra_review_question(r));
+	kv_text(b, "Inclusion criteria", sra_review_inclusion(r));
+	kv_text(b, "Exclusion criteria", sra_review_exclusion(r));
+	kv_text(b, "Background", sra_review_background(r));
+	kv_text(b, "Framework", sra_review_framework(r));
 	answers = sra_bm__jsonb_order(answers);	/* the same order from either database */
 	if (json_is_object(answers)) {
 		const char *k;
@@ -234,13 +233,13 @@ static void review_section(report_ctx *c, const sra_rows *r)
 	}
 	sra_buf_puts(b, "<dt>Records</dt><dd>");
 	for (i = 0; i < 4; i++) {
-		static const int col[4] = { RVW_RECORDS, RVW_INCLUDE, RVW_EXCLUDE, RVW_UNKNOWN };
+		static const sra_review_count_kind count[4] = { SRA_REVIEW_RECORDS, SRA_REVIEW_HUMAN_INCLUDE,
+							       SRA_REVIEW_HUMAN_EXCLUDE, SRA_REVIEW_HUMAN_UNKNOWN };
 		static const char *const what[4] = { "", "; the humans included ", ", excluded ",
 						     ", decided nothing on " };
-		const char *v = sra_rows_get(r, 0, col[i]);
 
 		sra_buf_puts(b, what[i]);
-		esc(b, v ? v : "0");
+		sra_buf_printf(b, "%" PRId64, sra_review_count(r, count[i]));
 	}
 	sra_buf_puts(b, "</dd></dl>\n<p class=\"note\">Positive means include; the reference is the human "
 		     "title/abstract decision. Intervals are 95&#160;% (Wilson for proportions, "
@@ -1026,7 +1025,7 @@ int sra_benchmark_report(sra_db *db, const char *const *runs, size_t nruns, cons
 			 sra_benchmark_write_fn write, void *payload)
 {
 	report_ctx c;
-	sra_rows *review = NULL;
+	sra_review *review = NULL;
 	char *leaderboard = NULL;	/* sra_benchmark_compare()'s JSON, with several runs */
 	int error;
 
@@ -1039,9 +1038,9 @@ int sra_benchmark_report(sra_db *db, const char *const *runs, size_t nruns, cons
 	if ((error = load_runs(&c, runs, nruns)) < 0 ||
 	    (error = sra_review_get(&review, db, json_string_value(json_object_get(c.runs[0].j, "review_id")))) < 0)
 		goto done;
-	page_head(&c, sra_rows_get(review, 0, RVW_QUESTION));
+	page_head(&c, sra_review_question(review));
 	sra_buf_puts(&c.b, "<header><h1>Benchmark report</h1><p class=\"lead\">");
-	esc(&c.b, sra_rows_get(review, 0, RVW_QUESTION));
+	esc(&c.b, sra_review_question(review));
 	sra_buf_puts(&c.b, "</p><nav><a href=\"#review\">Review</a><a href=\"#runs\">Runs</a>");
 	if (nruns > 1)
 		sra_buf_puts(&c.b, "<a href=\"#leaderboard\">Leaderboard</a>");
@@ -1069,7 +1068,7 @@ int sra_benchmark_report(sra_db *db, const char *const *runs, size_t nruns, cons
 		error = SRA_EUSER;
 done:
 	free(leaderboard);
-	sra_rows_free(review);
+	sra_review_free(review);
 	runs_dispose(c.runs, c.nruns);
 	sra_bm__out_dispose(&c.out);
 	sra_buf_dispose(&c.b);

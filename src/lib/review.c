@@ -9,6 +9,7 @@
 #include "util/uuid.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <jansson.h>
 
 static const char *const frameworks[] = {
@@ -275,20 +276,126 @@ done:
 	return error;
 }
 
-int sra_review_list(sra_rows **out, sra_db *db)
+/* ---- reading: typed reviews ------------------------------------------------ */
+
+enum { RV_ID, RV_QUESTION, RV_EXCLUSION, RV_INCLUSION, RV_BACKGROUND, RV_FRAMEWORK, RV_ANSWERS,
+       RV_METADATA, RV_CREATED, RV_UPDATED, RV_NTEXT };
+#define RV_NCOUNT (SRA_REVIEW_HUMAN_UNKNOWN + 1)
+
+struct sra_review {
+	char *text[RV_NTEXT];		/* owned; NULL for SQL NULL or not read */
+	int64_t count[RV_NCOUNT];
+};
+
+struct sra_review_list {
+	size_t n;
+	sra_review *v;			/* owned: n reviews */
+};
+
+/* where a query's columns go: a text field, else a count (RV_NTEXT + k) */
+static void review_fill(sra_review *r, const sra_rows *rows, size_t row, const int *to, size_t ncols)
 {
-	SRA_ASSERT_ARG(out && db);
-	return sra_db__query(out, db,
-		"SELECT r.id, r.research_question, r.criteria_framework, "
-		"(SELECT count(*) FROM search_results s WHERE s.review_id = r.id) AS records, r.created_at "
-		"FROM systematic_reviews r ORDER BY r.created_at, r.id", NULL, 0);
+	size_t i;
+
+	for (i = 0; i < ncols; i++) {
+		const char *v = sra_rows_get(rows, row, i);
+
+		if (to[i] < RV_NTEXT)
+			r->text[to[i]] = v ? sra__strdup(v) : NULL;
+		else
+			r->count[to[i] - RV_NTEXT] = v ? strtoll(v, NULL, 10) : 0;
+	}
 }
 
-int sra_review_get(sra_rows **out, sra_db *db, const char *id)
+static void review_dispose(sra_review *r)
 {
+	size_t i;
+
+	for (i = 0; i < RV_NTEXT; i++)
+		free(r->text[i]);
+}
+
+int sra_review_list_new(sra_review_list **out, sra_db *db)
+{
+	static const int to[] = { RV_ID, RV_QUESTION, RV_FRAMEWORK, RV_NTEXT + SRA_REVIEW_RECORDS, RV_CREATED };
+	sra_review_list *list;
+	sra_rows *rows = NULL;
+	size_t i;
+	int error;
+
+	SRA_ASSERT_ARG(out && db);
+	if ((error = sra_db__query(&rows, db,
+		"SELECT r.id, r.research_question, r.criteria_framework, "
+		"(SELECT count(*) FROM search_results s WHERE s.review_id = r.id) AS records, r.created_at "
+		"FROM systematic_reviews r ORDER BY r.created_at, r.id", NULL, 0)) < 0)
+		return error;
+	list = sra__calloc(1, sizeof(*list));
+	list->n = rows->nrows;
+	list->v = sra__calloc(rows->nrows ? rows->nrows : 1, sizeof(*list->v));
+	for (i = 0; i < rows->nrows; i++)
+		review_fill(&list->v[i], rows, i, to, SRA_ARRAY_SIZE(to));
+	sra_rows_free(rows);
+	*out = list;
+	return 0;
+}
+
+size_t sra_review_list_count(const sra_review_list *list)
+{
+	return list ? list->n : 0;
+}
+
+const sra_review *sra_review_byindex(const sra_review_list *list, size_t i)
+{
+	return list && i < list->n ? &list->v[i] : NULL;
+}
+
+int sra_review_list_format(char **out, const sra_review_list *list)
+{
+	sra_buf b = SRA_BUF_INIT;
+	size_t i;
+
+	SRA_ASSERT_ARG(out && list);
+	if (!list->n) {
+		sra_buf_puts(&b, "no reviews (create one with 'sra review create')\n");
+	} else {
+		sra_buf_printf(&b, "%-36s %7s %-8s %s\n", "id", "records", "frame", "question");
+		for (i = 0; i < list->n; i++) {
+			const sra_review *r = &list->v[i];
+			const char *fw = r->text[RV_FRAMEWORK];
+
+			sra_buf_printf(&b, "%-36s %7" PRId64 " %-8s ", r->text[RV_ID], r->count[SRA_REVIEW_RECORDS],
+				       fw ? fw : "-");
+			sra_buf_put_clipped(&b, r->text[RV_QUESTION], 80 - 54);
+			sra_buf_putc(&b, '\n');
+		}
+	}
+	*out = sra_buf_detach(&b);
+	return 0;
+}
+
+void sra_review_list_free(sra_review_list *list)
+{
+	size_t i;
+
+	if (!list)
+		return;
+	for (i = 0; i < list->n; i++)
+		review_dispose(&list->v[i]);
+	free(list->v);
+	free(list);
+}
+
+int sra_review_get(sra_review **out, sra_db *db, const char *id)
+{
+	static const int to[] = { RV_ID, RV_QUESTION, RV_EXCLUSION, RV_INCLUSION, RV_BACKGROUND, RV_FRAMEWORK,
+				  RV_ANSWERS, RV_METADATA, RV_CREATED, RV_UPDATED,
+				  RV_NTEXT + SRA_REVIEW_RECORDS, RV_NTEXT + SRA_REVIEW_SCREENED,
+				  RV_NTEXT + SRA_REVIEW_HUMAN_INCLUDE, RV_NTEXT + SRA_REVIEW_HUMAN_EXCLUDE,
+				  RV_NTEXT + SRA_REVIEW_HUMAN_UNKNOWN };
 	char norm[37];
 	sra_value p;
 	sra_rows *rows = NULL;
+	sra_review *r;
 	int error, pg;
 
 	SRA_ASSERT_ARG(out && db);
@@ -320,6 +427,33 @@ int sra_review_get(sra_rows **out, sra_db *db, const char *id)
 		sra_rows_free(rows);
 		return sra_error_set(SRA_ERROR_IMPORT, SRA_ENOTFOUND, "no review with id %s", norm);
 	}
-	*out = rows;
+	r = sra__calloc(1, sizeof(*r));
+	review_fill(r, rows, 0, to, SRA_ARRAY_SIZE(to));
+	sra_rows_free(rows);
+	*out = r;
 	return 0;
+}
+
+void sra_review_free(sra_review *review)
+{
+	if (!review)
+		return;
+	review_dispose(review);
+	free(review);
+}
+
+const char *sra_review_id(const sra_review *r) { return r->text[RV_ID]; }
+const char *sra_review_question(const sra_review *r) { return r->text[RV_QUESTION]; }
+const char *sra_review_exclusion(const sra_review *r) { return r->text[RV_EXCLUSION]; }
+const char *sra_review_inclusion(const sra_review *r) { return r->text[RV_INCLUSION]; }
+const char *sra_review_background(const sra_review *r) { return r->text[RV_BACKGROUND]; }
+const char *sra_review_framework(const sra_review *r) { return r->text[RV_FRAMEWORK]; }
+const char *sra_review_framework_answers(const sra_review *r) { return r->text[RV_ANSWERS]; }
+const char *sra_review_metadata(const sra_review *r) { return r->text[RV_METADATA]; }
+const char *sra_review_created_at(const sra_review *r) { return r->text[RV_CREATED]; }
+const char *sra_review_updated_at(const sra_review *r) { return r->text[RV_UPDATED]; }
+
+int64_t sra_review_count(const sra_review *r, sra_review_count_kind what)
+{
+	return (unsigned)what < RV_NCOUNT ? r->count[what] : 0;
 }

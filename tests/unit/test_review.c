@@ -43,7 +43,9 @@ static void reviews(int pg)
 {
 	sra_review_fields f = SRA_REVIEW_FIELDS_INIT;
 	char *dir, *url, *id = NULL, *id2 = NULL, path[4096];
-	sra_rows *rows = NULL;
+	sra_review *review = NULL;
+	sra_review_list *list = NULL;
+	const sra_review *nudges;
 	int changed = -1;
 	sra_db *db = open_db(&dir, &url, pg);
 
@@ -75,12 +77,16 @@ static void reviews(int pg)
 	assert_int_equal(sra_review_create(&id2, db, &f), SRA_EINVALID);
 
 	/* get */
-	sra_assert_ok(sra_review_get(&rows, db, id));
-	assert_string_equal(sra_rows_get(rows, 0, 1), "Q");
-	assert_string_equal(sra_rows_get(rows, 0, 5), "PICO");
-	assert_string_equal(sra_rows_get(rows, 0, 10), "0");
-	sra_rows_free(rows);
-	assert_int_equal(sra_review_get(&rows, db, "00000000-0000-4000-8000-000000000000"), SRA_ENOTFOUND);
+	sra_assert_ok(sra_review_get(&review, db, id));
+	assert_string_equal(sra_review_id(review), "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee");
+	assert_string_equal(sra_review_question(review), "Q");
+	assert_string_equal(sra_review_framework(review), "PICO");
+	assert_null(sra_review_background(review));
+	assert_int_equal(sra_review_count(review, SRA_REVIEW_RECORDS), 0);
+	sra_review_free(review);
+	review = NULL;
+	assert_int_equal(sra_review_get(&review, db, "00000000-0000-4000-8000-000000000000"), SRA_ENOTFOUND);
+	assert_null(review);
 
 	/* import a protocol file: insert, then unchanged, then updated */
 	snprintf(path, sizeof(path), "%s/protocol.json", dir);
@@ -106,9 +112,17 @@ static void reviews(int pg)
 	assert_int_equal(sra_review_import_file(&id2, &changed, db, path), SRA_EINVALID);
 
 	/* list */
-	sra_assert_ok(sra_review_list(&rows, db));
-	assert_int_equal(rows->nrows, 2);
-	sra_rows_free(rows);
+	sra_assert_ok(sra_review_list_new(&list, db));
+	assert_int_equal(sra_review_list_count(list), 2);
+	/* a list's reviews carry id, question, framework and record count only */
+	nudges = sra_review_byindex(list, strcmp(sra_review_id(sra_review_byindex(list, 0)),
+						 "00000000-1111-2222-3333-444444444444") == 0 ? 0 : 1);
+	assert_string_equal(sra_review_id(nudges), "00000000-1111-2222-3333-444444444444");
+	assert_string_equal(sra_review_question(nudges), "Nudges, really?");
+	assert_null(sra_review_exclusion(nudges));
+	assert_int_equal(sra_review_count(nudges, SRA_REVIEW_RECORDS), 0);
+	assert_null(sra_review_byindex(list, 2));
+	sra_review_list_free(list);
 	free(id);
 	close_db(db, dir, url, pg);
 }
