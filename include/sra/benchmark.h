@@ -44,6 +44,7 @@
 
 #include "common.h"
 #include "db.h"
+#include "metrics.h"
 
 /** What an uncertain final decision counts as. */
 typedef enum {
@@ -99,6 +100,13 @@ SRA_EXTERN(int) sra_benchmark_run(char **out, sra_db *db, const sra_benchmark_op
  * @return 0, SRA_ENOTFOUND, or SRA_EINVALID (ambiguous or malformed prefix)
  */
 SRA_EXTERN(int) sra_benchmark_find(char **out, sra_db *db, const char *id_or_prefix);
+
+/**
+ * The final 2x2 table of a completed run (TP, FP, FN, TN as stored).
+ * @return 0, SRA_ENOTFOUND (no such run, or a run without results),
+ *         SRA_EINVALID (a malformed or ambiguous id) or SRA_EBACKEND
+ */
+SRA_EXTERN(int) sra_benchmark_counts(sra_confusion *out, sra_db *db, const char *run);
 
 /** Output formats. */
 typedef enum {

@@ -13,5 +13,6 @@
 #include "metrics.h"
 #include "review.h"
 #include "import.h"
+#include "benchmark.h"
 
 #endif

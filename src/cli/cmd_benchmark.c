@@ -13,7 +13,6 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,7 +161,8 @@ static int bm_run(int argc, char **argv)
 	progress_state ps = { { 0, 0 }, 0 };
 	bm_opts o;
 	sra_db *db = NULL;
-	char *run = NULL, *json = NULL;
+	sra_confusion table;
+	char *run = NULL;
 	int rc;
 
 	if ((rc = parse_opts(&o, argc, argv, run_help)) != 0)
@@ -201,22 +201,12 @@ static int bm_run(int argc, char **argv)
 	}
 	printf("%s\n", run);
 	fflush(stdout);
-	if (!o.quiet && sra_benchmark_show(&json, db, run, SRA_BENCHMARK_JSON, 0) == 0) {
-		/* one line for people: the table, and where the report is */
-		json_t *j = json_loads(json, 0, NULL), *c = json_object_get(j, "counts");
-
-		if (json_is_object(c))
-			fprintf(stderr, "sra: run %.8s completed: TP %lld, FP %lld, FN %lld, TN %lld "
-				"('sra benchmark show %.8s' for the report)\n", run,
-				(long long)json_integer_value(json_object_get(c, "tp")),
-				(long long)json_integer_value(json_object_get(c, "fp")),
-				(long long)json_integer_value(json_object_get(c, "fn")),
-				(long long)json_integer_value(json_object_get(c, "tn")), run);
-		json_decref(j);
-	}
+	if (!o.quiet && sra_benchmark_counts(&table, db, run) == 0)	/* one line for people */
+		fprintf(stderr, "sra: run %.8s completed: TP %lld, FP %lld, FN %lld, TN %lld "
+			"('sra benchmark show %.8s' for the report)\n", run, (long long)table.tp,
+			(long long)table.fp, (long long)table.fn, (long long)table.tn, run);
 	rc = CLI_OK;
 done:
-	free(json);
 	free(run);
 	sra_db_free(db);
 	return rc;

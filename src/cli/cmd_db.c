@@ -4,7 +4,6 @@
  * prints; all the work is in the library.
  */
 #include "cli.h"
-#include <sra/sys/backend.h>
 #include <sra/catalog.h>
 
 #include <getopt.h>

@@ -4,8 +4,10 @@
  * with --json, the object stored in metrics_detail.
  *
  * Exit codes: 0 ok, 1 failure, 2 usage (a missing, negative or non-integer
- * count, an unknown option).
+ * count, an unknown option); errors go through cli.c as every command's do.
  */
+#include "cli.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -13,10 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sra/error.h>
 #include <sra/metrics.h>
-
-int cmd_metrics(int argc, char **argv);
 
 static const char usage_text[] =
 	"usage: sra metrics --tp N --fp N --fn N --tn N [--json] [-q]\n"
@@ -45,9 +44,8 @@ static int parse_count(int64_t *out, const char *opt, const char *arg)
 	errno = 0;
 	v = *p >= '0' && *p <= '9' ? strtoll(p, &end, 10) : -1;
 	if (v < 0 || *end != '\0' || errno == ERANGE) {
-		fprintf(stderr, "sra metrics: invalid value for --%s: '%s' "
-			"(expected a non-negative whole number)\n", opt, arg);
-		return -1;
+		return cli_usage_error("metrics: invalid value for --%s: '%s' "
+				       "(expected a non-negative whole number)", opt, arg);
 	}
 	*out = (int64_t)v;
 	return 0;
@@ -96,8 +94,8 @@ int cmd_metrics(int argc, char **argv)
 		switch (c) {
 		case OPT_TP: case OPT_FP: case OPT_FN: case OPT_TN:
 			i = c - OPT_TP;
-			if (parse_count(&count[i], names[i], optarg) < 0)
-				return 2;
+			if (parse_count(&count[i], names[i], optarg) != 0)
+				return CLI_USAGE;
 			given[i] = 1;
 			break;
 		case OPT_JSON:
@@ -110,22 +108,17 @@ int cmd_metrics(int argc, char **argv)
 			fputs(usage_text, stdout);
 			return 0;
 		case ':':
-			fprintf(stderr, "sra metrics: option '%s' needs a value\n", argv[optind - 1]);
-			return 2;
+			return cli_usage_error("metrics: option '%s' needs a value", argv[optind - 1]);
 		default:
 			if (optopt)
-				fprintf(stderr, "sra metrics: unknown option '-%c' (see sra metrics --help)\n",
-					optopt);
-			else
-				fprintf(stderr, "sra metrics: unknown option '%s' (see sra metrics --help)\n",
-					argv[optind - 1]);
-			return 2;
+				return cli_usage_error("metrics: unknown option '-%c' (see sra metrics --help)", optopt);
+			return cli_usage_error("metrics: unknown option '%s' (see sra metrics --help)",
+					       argv[optind - 1]);
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "sra metrics: unexpected argument '%s' (see sra metrics --help)\n",
-			argv[optind]);
-		return 2;
+		return cli_usage_error("metrics: unexpected argument '%s' (see sra metrics --help)",
+				       argv[optind]);
 	}
 	for (i = 0; i < 4; i++) {
 		if (!given[i]) {
@@ -134,28 +127,19 @@ int cmd_metrics(int argc, char **argv)
 		}
 	}
 	if (missing[0]) {
-		fprintf(stderr, "sra metrics: missing %s (usage: sra metrics --tp N --fp N --fn N --tn N)\n",
-			missing);
-		return 2;
+		return cli_usage_error("metrics: missing %s (usage: sra metrics --tp N --fp N --fn N --tn N)",
+				       missing);
 	}
 
 	table.tp = count[0];
 	table.fp = count[1];
 	table.fn = count[2];
 	table.tn = count[3];
-	if ((error = sra_metrics_compute(&m, &table)) < 0) {
-		const sra_error *e = sra_error_last();
-
-		fprintf(stderr, "sra metrics: %s\n", e ? e->message : "cannot compute the metrics");
-		return error == SRA_EINVALID ? 2 : 1;
-	}
-	error = json ? sra_metrics_to_json(&out, &m) : sra_metrics_format_text(&out, &m);
-	if (error < 0) {
-		const sra_error *e = sra_error_last();
-
-		fprintf(stderr, "sra metrics: %s\n", e ? e->message : "out of memory");
-		return 1;
-	}
+	if ((error = sra_metrics_compute(&m, &table)) < 0)
+		return error == SRA_EINVALID ? cli_usage_error("metrics: %s", sra_error_last()->message)
+					     : cli_error_lib(error);
+	if ((error = json ? sra_metrics_to_json(&out, &m) : sra_metrics_format_text(&out, &m)) < 0)
+		return cli_error_lib(error);
 	if (json)
 		printf("%s\n", out);
 	else if (quiet)
@@ -163,9 +147,7 @@ int cmd_metrics(int argc, char **argv)
 	else
 		fputs(out, stdout);
 	free(out);
-	if (fflush(stdout) != 0) {
-		perror("sra metrics: stdout");
-		return 1;
-	}
-	return 0;
+	if (fflush(stdout) != 0)
+		return cli_fail("metrics: stdout: %s", strerror(errno));
+	return CLI_OK;
 }

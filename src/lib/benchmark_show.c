@@ -199,6 +199,20 @@ int sra_bm__final_counts(sra_confusion *c, const sra_rows *run, const json_t *de
 	return 1;
 }
 
+int sra_benchmark_counts(sra_confusion *out, sra_db *db, const char *run)
+{
+	sra_rows *rows = NULL;
+	int error;
+
+	SRA_ASSERT_ARG(out && db && run);
+	if ((error = sra_bm__load_run(&rows, db, run)) < 0)
+		return error;
+	if (!sra_bm__final_counts(out, rows, NULL))
+		error = sra_error_set(SRA_ERROR_BENCHMARK, SRA_ENOTFOUND, "benchmark run %s has no results", run);
+	sra_rows_free(rows);
+	return error;
+}
+
 /* a JSON number, or n/a */
 static const char *fmt_json_num(char *buf, size_t size, const json_t *j)
 {

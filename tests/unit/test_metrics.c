@@ -27,6 +27,7 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* the command, to check its exit codes and output without the CLI's main */
+#include "../../src/cli/cli.c"
 #include "../../src/cli/cmd_metrics.c"
 
 /* ---- helpers ---- */
