@@ -246,6 +246,14 @@ static void load_run(fixture *f, const char *id, run_row *r)
 	assert_non_null(r->config);
 	assert_true(strchr("t1", sra_rows_get(rows, 0, 22)[0]) != NULL);	/* both times set */
 	sra_rows_free(rows);
+	{	/* the library's typed counts are the stored ones, found by a prefix too */
+		sra_confusion c;
+		char prefix[9];
+
+		snprintf(prefix, sizeof(prefix), "%s", id);
+		sra_assert_ok(sra_benchmark_counts(&c, f->db, prefix));
+		assert_true(c.tp == r->tp && c.fp == r->fp && c.fn == r->fn && c.tn == r->tn);
+	}
 }
 
 static void run_row_dispose(run_row *r)
