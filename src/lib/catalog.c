@@ -1,23 +1,13 @@
 /*
- * Reading a database's schema from its catalogs into one normalised model
- * (sra_catalog), and comparing, printing and serialising that model.
- *
- * PostgreSQL: a handful of queries over pg_catalog for the whole schema
- * (never one per table), with types from format_type(), expressions from
- * pg_get_expr()/pg_get_constraintdef()/pg_get_indexdef(), and any
- * qualification by the schema's own name removed, so that a scratch schema
- * and the live one compare equal.
- *
- * SQLite: sqlite_master and the table-valued pragmas (table_info,
- * foreign_key_list, index_list) joined to it; what the pragmas do not say
- * (the names of CHECK and UNIQUE constraints, index expressions, trigger
- * timing) is scanned out of the stored CREATE text with a small tokenizer
- * that knows quotes, comments and balanced parentheses.
+ * The catalog model (sra_catalog): its memory, the helpers both readers
+ * share, sorting, sra_catalog_read, and the comparison of two models into
+ * one line per difference.  The readers are catalog_pg.c and
+ * catalog_sqlite.c (SQLite's vdbeaux.c split: one file per seam);
+ * inspect.c shows a model to people and as JSON.
  */
 #include "common.h"
 #include "db_int.h"
 #include "catalog_int.h"
-#include "sql_split.h"
 
 #include <ctype.h>
 #include <strings.h>
@@ -25,7 +15,7 @@
 /* ---- the model ------------------------------------------------------------ */
 
 /* a zeroed new slot at the end of arr[0..*n), growing *cap */
-static void *push(void *arrp, size_t *n, size_t *cap, size_t size)
+void *sra_catalog__push(void *arrp, size_t *n, size_t *cap, size_t size)
 {
 	void **arr = arrp;
 	char *slot;
@@ -39,9 +29,8 @@ static void *push(void *arrp, size_t *n, size_t *cap, size_t size)
 	return slot;
 }
 
-#define PUSH(arr, n, cap) push(&(arr), &(n), &(cap), sizeof(*(arr)))
 
-static void constraint_dispose(cat_constraint *k)
+void sra_catalog__constraint_dispose(cat_constraint *k)
 {
 	free(k->name);
 	sra_strv_dispose(&k->cols);
@@ -62,7 +51,7 @@ static void table_dispose(cat_table *t)
 		free(t->cols[i].dflt);
 	}
 	for (i = 0; i < t->ncons; i++)
-		constraint_dispose(&t->cons[i]);
+		sra_catalog__constraint_dispose(&t->cons[i]);
 	for (i = 0; i < t->nidx; i++) {
 		free(t->idx[i].name);
 		free(t->idx[i].method);
@@ -125,7 +114,7 @@ cat_table *sra_catalog__find_table(const sra_catalog *c, const char *name)
 }
 
 /* the table named `name`, appended when new (rows arrive sorted by table) */
-static cat_table *table_for(sra_catalog *c, const char *name)
+cat_table *sra_catalog__table_for(sra_catalog *c, const char *name)
 {
 	cat_table *t;
 
@@ -138,18 +127,18 @@ static cat_table *table_for(sra_catalog *c, const char *name)
 	return t;
 }
 
-static char *dup_or_null(const char *s)
+char *sra_catalog__dup_or_null(const char *s)
 {
 	return s ? sra__strdup(s) : NULL;
 }
 
-static bool truthy(const char *v)
+bool sra_catalog__truthy(const char *v)
 {
 	return v && (strcmp(v, "t") == 0 || strcmp(v, "1") == 0 || strcmp(v, "true") == 0);
 }
 
 /* split s at the separator into `out` (nothing for NULL or "") */
-static void split_sep(sra_strv *out, const char *s, char sep)
+void sra_catalog__split_sep(sra_strv *out, const char *s, char sep)
 {
 	const char *p = s, *e;
 
@@ -198,7 +187,7 @@ static bool is_quote(char c)
  * after '(' or before ')' or ',', and none at either end: two spellings of
  * the same SQLite text compare equal.  Caller frees.
  */
-static char *norm_ws(const char *s, size_t n)
+char *sra_catalog__norm_ws(const char *s, size_t n)
 {
 	sra_buf b = SRA_BUF_INIT;
 	const char *p = s, *end = s + n;
@@ -234,7 +223,7 @@ static char *norm_ws(const char *s, size_t n)
 }
 
 /* the position of the ')' matching the '(' at s, or NULL */
-static const char *match_paren(const char *s)
+const char *sra_catalog__match_paren(const char *s)
 {
 	const char *p = s;
 	int depth = 0;
@@ -254,7 +243,7 @@ static const char *match_paren(const char *s)
 }
 
 /* split s[0..n) at top-level commas, each part normalised */
-static void split_list(sra_strv *out, const char *s, size_t n)
+void sra_catalog__split_list(sra_strv *out, const char *s, size_t n)
 {
 	const char *p = s, *start = s, *end = s + n;
 	int depth = 0;
@@ -269,7 +258,7 @@ static void split_list(sra_strv *out, const char *s, size_t n)
 		else if (*p == ')')
 			depth--;
 		else if (*p == ',' && depth == 0) {
-			sra_strv_push_owned(out, norm_ws(start, (size_t)(p - start)));
+			sra_strv_push_owned(out, sra_catalog__norm_ws(start, (size_t)(p - start)));
 			start = p + 1;
 		}
 		p++;
@@ -277,614 +266,7 @@ static void split_list(sra_strv *out, const char *s, size_t n)
 	if (p > end)
 		p = end;
 	if (p > start)
-		sra_strv_push_owned(out, norm_ws(start, (size_t)(p - start)));
-}
-
-/* the tokens of SQLite DDL text: sql_split.h's one tokenizer */
-typedef sra_token token;
-
-static bool next_token(token *t, const char **pp)
-{
-	*pp = sra_sql__next_token(t, *pp);
-	return t->type != SRA_TK_END;
-}
-
-#define tok_is sra_sql__token_is
-
-/* an identifier token without its quotes; caller frees */
-static char *tok_name(const token *t)
-{
-	sra_buf b = SRA_BUF_INIT;
-
-	sra_buf_puts(&b, "");
-	sra_sql__token_name(&b, t);
-	return sra_buf_detach(&b);
-}
-
-/* ---- PostgreSQL ------------------------------------------------------------- */
-
-static const char *action_name(char c)
-{
-	switch (c) {
-	case 'r': return "RESTRICT";
-	case 'c': return "CASCADE";
-	case 'n': return "SET NULL";
-	case 'd': return "SET DEFAULT";
-	default: return "NO ACTION";
-	}
-}
-
-/* every query takes $1 = the schema's name, $2 = "<quoted name>." to strip */
-#define PG_IN_SCHEMA(rel) \
-	" JOIN pg_catalog.pg_namespace n ON n.oid = " rel ".relnamespace WHERE n.nspname = $1 "
-#define PG_USER_TABLE(rel) \
-	" AND " rel ".relkind IN ('r', 'p') AND " rel ".relname NOT IN ('alembic_version', 'sra_migration_log') "
-#define STRIP(expr) "replace(" expr ", $2, '')"
-
-static const char pg_columns_sql[] =
-	"SELECT c.relname, a.attname, " STRIP("pg_catalog.format_type(a.atttypid, a.atttypmod)") ", "
-	"NOT a.attnotnull, " STRIP("pg_catalog.pg_get_expr(d.adbin, d.adrelid)") " "
-	"FROM pg_catalog.pg_class c "
-	"JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
-	"LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
-	PG_IN_SCHEMA("c") PG_USER_TABLE("c")
-	"ORDER BY c.relname, a.attnum";
-
-#define PG_ATTNAMES(keys, rel) \
-	"array_to_string(ARRAY(SELECT a.attname FROM unnest(" keys ") WITH ORDINALITY u(num, ord) " \
-	"JOIN pg_catalog.pg_attribute a ON a.attrelid = " rel " AND a.attnum = u.num ORDER BY u.ord), chr(31))"
-
-static const char pg_constraints_sql[] =
-	"SELECT c.relname, k.conname, k.contype, " PG_ATTNAMES("k.conkey", "k.conrelid") ", "
-	"f.relname, " PG_ATTNAMES("k.confkey", "k.confrelid") ", k.confdeltype, k.confupdtype, "
-	STRIP("pg_catalog.pg_get_constraintdef(k.oid, true)") " "
-	"FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_class c ON c.oid = k.conrelid "
-	"LEFT JOIN pg_catalog.pg_class f ON f.oid = k.confrelid "
-	PG_IN_SCHEMA("c") PG_USER_TABLE("c") "AND k.contype IN ('p', 'u', 'f', 'c') "
-	"ORDER BY c.relname, k.conname";
-
-/* indexes that back a PRIMARY KEY or UNIQUE constraint are the constraint's */
-static const char pg_indexes_sql[] =
-	"SELECT t.relname, ic.relname, am.amname, i.indisunique, "
-	STRIP("pg_catalog.pg_get_indexdef(i.indexrelid)") ", "
-	STRIP("pg_catalog.pg_get_expr(i.indpred, i.indrelid, true)") " "
-	"FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "
-	"JOIN pg_catalog.pg_class t ON t.oid = i.indrelid JOIN pg_catalog.pg_am am ON am.oid = ic.relam "
-	PG_IN_SCHEMA("t") PG_USER_TABLE("t")
-	"AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conindid = i.indexrelid "
-	"AND k.conrelid = i.indrelid AND k.contype IN ('p', 'u', 'x')) "
-	"ORDER BY t.relname, ic.relname";
-
-static const char pg_triggers_sql[] =
-	"SELECT c.relname, g.tgname, g.tgtype, "
-	"regexp_replace(" STRIP("pg_catalog.pg_get_triggerdef(g.oid, true)") ", "
-	"'^CREATE (CONSTRAINT )?TRIGGER (\"([^\"]|\"\")*\"|\\S+) ', '') "
-	"FROM pg_catalog.pg_trigger g JOIN pg_catalog.pg_class c ON c.oid = g.tgrelid "
-	PG_IN_SCHEMA("c") PG_USER_TABLE("c") "AND NOT g.tgisinternal "
-	"ORDER BY c.relname, g.tgname";
-
-static const char pg_enums_sql[] =
-	"SELECT t.typname, e.enumlabel FROM pg_catalog.pg_type t "
-	"JOIN pg_catalog.pg_enum e ON e.enumtypid = t.oid "
-	"JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = $1 "
-	"ORDER BY t.typname, e.enumsortorder";
-
-/* "USING gin (a, b) WHERE …" of an index definition: the key list */
-static void pg_index_keys(sra_strv *out, const char *def)
-{
-	const char *u = def ? strstr(def, " USING ") : NULL, *open, *close;
-
-	if (!u || !(open = strchr(u + 7, '(')) || !(close = match_paren(open)))
-		return;
-	split_list(out, open + 1, (size_t)(close - open - 1));
-}
-
-/* "CHECK ((a > 0))" → "a > 0" */
-static char *pg_check_expr(const char *def)
-{
-	const char *open = def ? strchr(def, '(') : NULL, *close;
-	char *inner;
-	size_t n;
-
-	if (!open || !(close = match_paren(open)))
-		return sra__strdup(def ? def : "");
-	inner = sra__strndup(open + 1, (size_t)(close - open - 1));
-	/* pg_get_constraintdef wraps the expression in a second pair */
-	n = strlen(inner);
-	if (n >= 2 && inner[0] == '(' && match_paren(inner) == inner + n - 1) {
-		char *s = sra__strndup(inner + 1, n - 2);
-		free(inner);
-		inner = s;
-	}
-	return inner;
-}
-
-static void pg_trigger_type(cat_trigger *tr, int tgtype)
-{
-	sra_buf ev = SRA_BUF_INIT;
-
-	tr->timing = sra__strdup((tgtype & 64) ? "INSTEAD OF" : (tgtype & 2) ? "BEFORE" : "AFTER");
-	if (tgtype & 4)
-		sra_buf_puts(&ev, "INSERT");
-	if (tgtype & 8)
-		sra_buf_printf(&ev, "%sDELETE", ev.size ? " OR " : "");
-	if (tgtype & 16)
-		sra_buf_printf(&ev, "%sUPDATE", ev.size ? " OR " : "");
-	if (tgtype & 32)
-		sra_buf_printf(&ev, "%sTRUNCATE", ev.size ? " OR " : "");
-	sra_buf_puts(&ev, "");
-	tr->events = sra_buf_detach(&ev);
-}
-
-static int read_pg(sra_catalog *c, sra_db *db, const char *schema)
-{
-	sra_value p1[1] = { SRA_VAL_TEXT(schema) };
-	sra_rows *rows = NULL;
-	char *nsp = NULL, *strip = NULL;
-	size_t i;
-	int error;
-
-	if ((error = sra_db__query(&rows, db,
-			"SELECT n, quote_ident(n) || '.' FROM COALESCE($1::text, current_schema()) AS n", p1, 1)) < 0)
-		return error;
-	if (!sra_rows_get(rows, 0, 0)) {
-		sra_rows_free(rows);
-		return sra_error_set(SRA_ERROR_DB, SRA_EBACKEND,
-				     "no current schema: the search_path names no existing schema");
-	}
-	nsp = sra__strdup(sra_rows_get(rows, 0, 0));
-	strip = sra__strdup(sra_rows_get(rows, 0, 1));
-	sra_rows_free(rows);
-	rows = NULL;
-	{
-		sra_value p[2] = { SRA_VAL_TEXT(nsp), SRA_VAL_TEXT(strip) };
-
-		/* columns: also every table, even one without columns */
-		if ((error = sra_db__query(&rows, db,
-				"SELECT c.relname FROM pg_catalog.pg_class c " PG_IN_SCHEMA("c") PG_USER_TABLE("c")
-				"ORDER BY c.relname", p, 1)) < 0)
-			goto done;
-		for (i = 0; i < rows->nrows; i++)
-			table_for(c, sra_rows_get(rows, i, 0));
-		sra_rows_free(rows);
-
-		if ((error = sra_db__query(&rows, db, pg_columns_sql, p, 2)) < 0)
-			goto done;
-		for (i = 0; i < rows->nrows; i++) {
-			cat_table *t = table_for(c, sra_rows_get(rows, i, 0));
-			cat_column *col = PUSH(t->cols, t->ncols, t->ccols);
-			col->name = sra__strdup(sra_rows_get(rows, i, 1));
-			col->type = sra__strdup(sra_rows_get(rows, i, 2));
-			col->nullable = truthy(sra_rows_get(rows, i, 3));
-			col->dflt = dup_or_null(sra_rows_get(rows, i, 4));
-		}
-		sra_rows_free(rows);
-
-		if ((error = sra_db__query(&rows, db, pg_constraints_sql, p, 2)) < 0)
-			goto done;
-		for (i = 0; i < rows->nrows; i++) {
-			cat_table *t = table_for(c, sra_rows_get(rows, i, 0));
-			cat_constraint *k = PUSH(t->cons, t->ncons, t->ccons);
-			const char *type = sra_rows_get(rows, i, 2);
-			k->kind = type[0];
-			k->name = sra__strdup(sra_rows_get(rows, i, 1));
-			split_sep(&k->cols, sra_rows_get(rows, i, 3), '\037');
-			if (k->kind == 'f') {
-				k->ref_table = sra__strdup(sra_rows_get(rows, i, 4));
-				split_sep(&k->ref_cols, sra_rows_get(rows, i, 5), '\037');
-				k->on_delete = sra__strdup(action_name(sra_rows_get(rows, i, 6)[0]));
-				k->on_update = sra__strdup(action_name(sra_rows_get(rows, i, 7)[0]));
-			} else if (k->kind == 'c') {
-				k->expr = pg_check_expr(sra_rows_get(rows, i, 8));
-			}
-		}
-		sra_rows_free(rows);
-
-		if ((error = sra_db__query(&rows, db, pg_indexes_sql, p, 2)) < 0)
-			goto done;
-		for (i = 0; i < rows->nrows; i++) {
-			cat_table *t = table_for(c, sra_rows_get(rows, i, 0));
-			cat_index *ix = PUSH(t->idx, t->nidx, t->cidx);
-			ix->name = sra__strdup(sra_rows_get(rows, i, 1));
-			ix->method = sra__strdup(sra_rows_get(rows, i, 2));
-			ix->unique = truthy(sra_rows_get(rows, i, 3));
-			pg_index_keys(&ix->keys, sra_rows_get(rows, i, 4));
-			ix->predicate = dup_or_null(sra_rows_get(rows, i, 5));
-		}
-		sra_rows_free(rows);
-
-		if ((error = sra_db__query(&rows, db, pg_triggers_sql, p, 2)) < 0)
-			goto done;
-		for (i = 0; i < rows->nrows; i++) {
-			cat_table *t = table_for(c, sra_rows_get(rows, i, 0));
-			cat_trigger *tr = PUSH(t->trg, t->ntrg, t->ctrg);
-			tr->name = sra__strdup(sra_rows_get(rows, i, 1));
-			pg_trigger_type(tr, atoi(sra_rows_get(rows, i, 2)));
-			tr->def = sra__strdup(sra_rows_get(rows, i, 3));
-		}
-		sra_rows_free(rows);
-
-		if ((error = sra_db__query(&rows, db, pg_enums_sql, p, 1)) < 0)
-			goto done;
-		for (i = 0; i < rows->nrows; i++) {
-			const char *name = sra_rows_get(rows, i, 0);
-			cat_enum *e = c->nenums ? &c->enums[c->nenums - 1] : NULL;
-			if (!e || strcmp(e->name, name) != 0) {
-				e = PUSH(c->enums, c->nenums, c->cenums);
-				e->name = sra__strdup(name);
-			}
-			sra_strv_push(&e->labels, sra_rows_get(rows, i, 1));
-		}
-	}
-done:
-	sra_rows_free(rows);
-	free(nsp);
-	free(strip);
-	return error;
-}
-
-/* ---- SQLite ----------------------------------------------------------------- */
-
-#define SQLITE_USER_TABLE(m) \
-	m ".type = 'table' AND " m ".name NOT LIKE 'sqlite\\_%' ESCAPE '\\' " \
-	"AND " m ".name NOT IN ('alembic_version', 'sra_migration_log')"
-
-static const char sqlite_master_sql[] =
-	"SELECT type, name, tbl_name, sql FROM sqlite_master "
-	"WHERE type IN ('table', 'index', 'trigger') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
-	"AND tbl_name NOT IN ('alembic_version', 'sra_migration_log') ORDER BY name";
-
-static const char sqlite_columns_sql[] =
-	"SELECT m.name, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk "
-	"FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE " SQLITE_USER_TABLE("m") " "
-	"ORDER BY m.name, p.cid";
-
-static const char sqlite_fks_sql[] =
-	"SELECT m.name, f.id, f.\"table\", f.\"from\", f.\"to\", f.on_update, f.on_delete "
-	"FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) f WHERE " SQLITE_USER_TABLE("m") " "
-	"ORDER BY m.name, f.id, f.seq";
-
-/* UNIQUE constraints (and the primary key's name is scanned from the text) */
-static const char sqlite_uniques_sql[] =
-	"SELECT m.name, l.name, (SELECT group_concat(x.name, char(31)) FROM "
-	"(SELECT name FROM pragma_index_info(l.name) ORDER BY seqno) x) "
-	"FROM sqlite_master m JOIN pragma_index_list(m.name) l "
-	"WHERE " SQLITE_USER_TABLE("m") " AND l.origin = 'u' ORDER BY m.name, l.seq DESC";
-
-/* what the text of a CREATE TABLE says that the pragmas do not */
-typedef struct scanned {
-	sra_strv check_names, check_exprs;	/* CHECK constraints: name ("" if none), expression */
-	sra_strv unique_names, unique_cols;	/* named UNIQUE (cols): name, cols joined by \037 */
-	char *pk_name;				/* CONSTRAINT x PRIMARY KEY, or NULL */
-} scanned;
-
-static void scanned_dispose(scanned *s)
-{
-	sra_strv_dispose(&s->check_names);
-	sra_strv_dispose(&s->check_exprs);
-	sra_strv_dispose(&s->unique_names);
-	sra_strv_dispose(&s->unique_cols);
-	free(s->pk_name);
-}
-
-/* the parenthesised text at *pp (after an optional token), normalised; or NULL */
-static char *take_parens(const char **pp)
-{
-	const char *p = *pp, *close;
-	token t;
-
-	if (!next_token(&t, &p) || t.n != 1 || t.z[0] != '(' || !(close = match_paren(t.z)))
-		return NULL;
-	*pp = close + 1;
-	return norm_ws(t.z + 1, (size_t)(close - t.z - 1));
-}
-
-/*
- * Scan a CREATE TABLE for `[CONSTRAINT name] CHECK (…)`, named UNIQUE and
- * PRIMARY KEY constraints.  Column-level and table-level forms alike.
- */
-static void scan_create_table(scanned *out, const char *sql)
-{
-	const char *p = sql;
-	char *name = NULL;	/* the name after CONSTRAINT, for the next token only */
-	token t;
-
-	if (!sql)
-		return;
-	while (next_token(&t, &p)) {
-		if (tok_is(&t, "CONSTRAINT")) {
-			token nt;
-			if (!next_token(&nt, &p))
-				break;
-			free(name);
-			name = tok_name(&nt);
-			continue;
-		}
-		if (tok_is(&t, "CHECK")) {
-			char *expr = take_parens(&p);
-			if (expr) {
-				sra_strv_push(&out->check_names, name ? name : "");
-				sra_strv_push_owned(&out->check_exprs, expr);
-			}
-		} else if (tok_is(&t, "UNIQUE") && name) {
-			const char *save = p;
-			char *cols = take_parens(&p);
-
-			if (!cols) {
-				p = save;	/* column-level: its columns come from the pragma */
-			} else {
-				sra_strv names = SRA_STRV_INIT;
-				sra_buf joined = SRA_BUF_INIT;
-				size_t i;
-
-				split_list(&names, cols, strlen(cols));
-				for (i = 0; i < names.n; i++) {
-					token nt;
-					const char *q = names.v[i];
-					char *n = next_token(&nt, &q) ? tok_name(&nt) : sra__strdup(names.v[i]);
-					sra_buf_printf(&joined, "%s%s", i ? "\037" : "", n);
-					free(n);
-				}
-				sra_buf_puts(&joined, "");
-				sra_strv_push(&out->unique_names, name);
-				sra_strv_push_owned(&out->unique_cols, sra_buf_detach(&joined));
-				sra_strv_dispose(&names);
-				free(cols);
-			}
-		} else if (tok_is(&t, "PRIMARY") && name && !out->pk_name) {
-			out->pk_name = sra__strdup(name);
-		}
-		free(name);
-		name = NULL;
-	}
-	free(name);
-}
-
-/* CREATE [UNIQUE] INDEX [IF NOT EXISTS] name ON table (keys) [WHERE pred] */
-static void scan_create_index(cat_index *ix, const char *sql)
-{
-	const char *p = sql;
-	token t;
-
-	ix->method = sra__strdup("btree");
-	if (!sql)
-		return;
-	while (next_token(&t, &p)) {
-		if (tok_is(&t, "UNIQUE"))
-			ix->unique = true;
-		if (t.n == 1 && t.z[0] == '(') {
-			const char *close = match_paren(t.z);
-			if (!close)
-				return;
-			split_list(&ix->keys, t.z + 1, (size_t)(close - t.z - 1));
-			p = close + 1;
-			if (next_token(&t, &p) && tok_is(&t, "WHERE"))
-				ix->predicate = norm_ws(p, strlen(p));
-			return;
-		}
-	}
-}
-
-/* CREATE [TEMP] TRIGGER [IF NOT EXISTS] name [BEFORE|AFTER|INSTEAD OF] event ON … */
-static void scan_create_trigger(cat_trigger *tr, const char *sql)
-{
-	const char *p = sql, *after_name = NULL;
-	sra_buf ev = SRA_BUF_INIT;
-	token t;
-	int words = 0;
-
-	while (sql && next_token(&t, &p)) {
-		if (!after_name) {
-			if (tok_is(&t, "TRIGGER")) {
-				token nt;
-				const char *q = p;
-				/* IF NOT EXISTS */
-				if (next_token(&nt, &q) && tok_is(&nt, "IF")) {
-					next_token(&nt, &q);
-					next_token(&nt, &q);
-					p = q;
-				}
-				next_token(&nt, &p);	/* the name */
-				after_name = p;
-			}
-			continue;
-		}
-		if (tok_is(&t, "ON"))
-			break;
-		if (words == 0 && (tok_is(&t, "BEFORE") || tok_is(&t, "AFTER"))) {
-			tr->timing = sra__strndup(t.z, t.n);
-		} else if (words == 0 && tok_is(&t, "INSTEAD")) {
-			tr->timing = sra__strdup("INSTEAD OF");
-			next_token(&t, &p);
-		} else {
-			if (ev.size)
-				sra_buf_putc(&ev, ' ');
-			sra_buf_put(&ev, t.z, t.n);
-		}
-		words++;
-	}
-	sra_buf_puts(&ev, "");
-	if (!tr->timing)
-		tr->timing = sra__strdup("BEFORE");
-	for (char *q = ev.ptr; *q; q++)
-		*q = (char)toupper((unsigned char)*q);
-	tr->events = sra_buf_detach(&ev);
-	tr->def = after_name ? norm_ws(after_name, strlen(after_name)) : sra__strdup(sql ? sql : "");
-}
-
-static int read_sqlite(sra_catalog *c, sra_db *db)
-{
-	sra_rows *rows = NULL;
-	sra_strv table_sql = SRA_STRV_INIT, table_names = SRA_STRV_INIT;
-	size_t i, k;
-	int error;
-
-	if ((error = sra_db__query(&rows, db, sqlite_master_sql, NULL, 0)) < 0)
-		return error;
-	/* tables first: indexes and triggers are filed under them */
-	for (i = 0; i < rows->nrows; i++)
-		if (strcmp(sra_rows_get(rows, i, 0), "table") == 0) {
-			const char *sql = sra_rows_get(rows, i, 3);
-			table_for(c, sra_rows_get(rows, i, 1));
-			sra_strv_push(&table_names, sra_rows_get(rows, i, 1));
-			sra_strv_push(&table_sql, sql ? sql : "");
-		}
-	for (i = 0; i < rows->nrows; i++) {
-		const char *type = sra_rows_get(rows, i, 0), *sql = sra_rows_get(rows, i, 3);
-		cat_table *t = sra_catalog__find_table(c, sra_rows_get(rows, i, 2));
-
-		if (!t)
-			continue;
-		if (strcmp(type, "index") == 0 && sql) {
-			cat_index *ix = PUSH(t->idx, t->nidx, t->cidx);
-			ix->name = sra__strdup(sra_rows_get(rows, i, 1));
-			scan_create_index(ix, sql);
-		} else if (strcmp(type, "trigger") == 0) {
-			cat_trigger *tr = PUSH(t->trg, t->ntrg, t->ctrg);
-			tr->name = sra__strdup(sra_rows_get(rows, i, 1));
-			scan_create_trigger(tr, sql);
-		}
-	}
-	sra_rows_free(rows);
-	rows = NULL;
-
-	/* columns and the primary key */
-	if ((error = sra_db__query(&rows, db, sqlite_columns_sql, NULL, 0)) < 0)
-		goto done;
-	for (i = 0; i < rows->nrows; i++) {
-		cat_table *t = table_for(c, sra_rows_get(rows, i, 0));
-		cat_column *col = PUSH(t->cols, t->ncols, t->ccols);
-		const char *def = sra_rows_get(rows, i, 4), *type = sra_rows_get(rows, i, 2);
-		col->name = sra__strdup(sra_rows_get(rows, i, 1));
-		col->type = sra__strdup(type ? type : "");
-		col->nullable = !truthy(sra_rows_get(rows, i, 3));
-		col->dflt = def ? norm_ws(def, strlen(def)) : NULL;
-	}
-	for (k = 0; k < c->ntables; k++) {
-		cat_table *t = &c->tables[k];
-		cat_constraint *pk = NULL;
-		long pos;
-		for (pos = 1;; pos++) {
-			bool found = false;
-			for (i = 0; i < rows->nrows; i++) {
-				const char *n = sra_rows_get(rows, i, 5);
-				if (strcmp(sra_rows_get(rows, i, 0), t->name) == 0 && n && atol(n) == pos) {
-					if (!pk) {
-						pk = PUSH(t->cons, t->ncons, t->ccons);
-						pk->kind = 'p';
-					}
-					sra_strv_push(&pk->cols, sra_rows_get(rows, i, 1));
-					found = true;
-				}
-			}
-			if (!found)
-				break;
-		}
-	}
-	sra_rows_free(rows);
-	rows = NULL;
-
-	/* CHECK constraints, constraint names: from the CREATE TABLE text */
-	for (k = 0; k < table_names.n; k++) {
-		cat_table *t = sra_catalog__find_table(c, table_names.v[k]);
-		scanned s;
-
-		memset(&s, 0, sizeof(s));
-		scan_create_table(&s, table_sql.v[k]);
-		for (i = 0; i < s.check_names.n; i++) {
-			cat_constraint *ck = PUSH(t->cons, t->ncons, t->ccons);
-			ck->kind = 'c';
-			ck->name = sra__strdup(s.check_names.v[i]);
-			ck->expr = sra__strdup(s.check_exprs.v[i]);
-		}
-		for (i = 0; i < t->ncons; i++)
-			if (t->cons[i].kind == 'p')
-				t->cons[i].name = sra__strdup(s.pk_name ? s.pk_name : "");
-		/* keep the scanned named UNIQUEs in the table for the next step */
-		for (i = 0; i < s.unique_names.n; i++) {
-			cat_constraint *u = PUSH(t->cons, t->ncons, t->ccons);
-			u->kind = 'U';	/* provisional: matched with the pragma below */
-			u->name = sra__strdup(s.unique_names.v[i]);
-			split_sep(&u->cols, s.unique_cols.v[i], '\037');
-		}
-		scanned_dispose(&s);
-	}
-
-	/* UNIQUE constraints: columns from the pragma, names from the text */
-	if ((error = sra_db__query(&rows, db, sqlite_uniques_sql, NULL, 0)) < 0)
-		goto done;
-	for (i = 0; i < rows->nrows; i++) {
-		cat_table *t = table_for(c, sra_rows_get(rows, i, 0));
-		cat_constraint *u;
-		sra_strv cols = SRA_STRV_INIT;
-		size_t j, m;
-
-		split_sep(&cols, sra_rows_get(rows, i, 2), '\037');
-		for (j = 0; j < t->ncons; j++) {
-			cat_constraint *s = &t->cons[j];
-			bool same = s->kind == 'U' && s->cols.n == cols.n;
-			for (m = 0; same && m < cols.n; m++)
-				same = strcmp(s->cols.v[m], cols.v[m]) == 0;
-			if (same) {
-				s->kind = 'u';
-				break;
-			}
-		}
-		if (j == t->ncons) {
-			u = PUSH(t->cons, t->ncons, t->ccons);
-			u->kind = 'u';
-			u->name = sra__strdup("");
-			u->cols = cols;
-			memset(&cols, 0, sizeof(cols));
-		}
-		sra_strv_dispose(&cols);
-	}
-	for (k = 0; k < c->ntables; k++) {	/* scanned but not in the pragma: drop */
-		cat_table *t = &c->tables[k];
-		for (i = 0; i < t->ncons;) {
-			if (t->cons[i].kind == 'U') {
-				constraint_dispose(&t->cons[i]);
-				memmove(&t->cons[i], &t->cons[i + 1], (t->ncons - i - 1) * sizeof(*t->cons));
-				t->ncons--;
-			} else {
-				i++;
-			}
-		}
-	}
-	sra_rows_free(rows);
-	rows = NULL;
-
-	/* foreign keys: SQLite keeps no names */
-	if ((error = sra_db__query(&rows, db, sqlite_fks_sql, NULL, 0)) < 0)
-		goto done;
-	{
-		cat_constraint *fk = NULL;
-		const char *last_table = NULL, *last_id = NULL;
-
-		for (i = 0; i < rows->nrows; i++) {
-			const char *tn = sra_rows_get(rows, i, 0), *id = sra_rows_get(rows, i, 1);
-			const char *to = sra_rows_get(rows, i, 4);
-			cat_table *t = table_for(c, tn);
-
-			if (!fk || strcmp(last_table, tn) != 0 || strcmp(last_id, id) != 0) {
-				fk = PUSH(t->cons, t->ncons, t->ccons);
-				fk->kind = 'f';
-				fk->name = sra__strdup("");
-				fk->ref_table = sra__strdup(sra_rows_get(rows, i, 2));
-				fk->on_update = sra__strdup(sra_rows_get(rows, i, 5));
-				fk->on_delete = sra__strdup(sra_rows_get(rows, i, 6));
-				last_table = tn;
-				last_id = id;
-			}
-			sra_strv_push(&fk->cols, sra_rows_get(rows, i, 3));
-			sra_strv_push(&fk->ref_cols, to ? to : "");
-		}
-	}
-done:
-	sra_rows_free(rows);
-	sra_strv_dispose(&table_sql);
-	sra_strv_dispose(&table_names);
-	return error;
+		sra_strv_push_owned(out, sra_catalog__norm_ws(start, (size_t)(p - start)));
 }
 
 /* ---- sorting ------------------------------------------------------------------ */
@@ -999,9 +381,9 @@ int sra_catalog_read(sra_catalog **out, sra_db *db, const char *schema)
 	c = sra__calloc(1, sizeof(*c));
 	c->dialect = sra_db_dialect(db);
 	if (sra_db__caps(db) & SRA_CAP_SCHEMAS)
-		error = read_pg(c, db, schema);
+		error = sra_catalog__read_pg(c, db, schema);
 	else
-		error = read_sqlite(c, db);
+		error = sra_catalog__read_sqlite(c, db);
 	if (error < 0) {
 		sra_error_prefix("reading the schema of %s", sra_db_url(db));
 		sra_catalog_free(c);

@@ -7,6 +7,7 @@
 
 #include "common.h"
 #include "sra/catalog.h"
+#include "sra/db.h"
 
 typedef struct cat_column {
 	char *name;
@@ -71,5 +72,31 @@ cat_table *sra_catalog__find_table(const sra_catalog *c, const char *name);
 
 /* append the strings of v separated by sep */
 void sra_catalog__join(sra_buf *b, const sra_strv *v, const char *sep);
+
+/* ---- for the readers (catalog_pg.c, catalog_sqlite.c) ---- */
+
+int sra_catalog__read_pg(sra_catalog *c, sra_db *db, const char *schema);
+int sra_catalog__read_sqlite(sra_catalog *c, sra_db *db);
+
+/* a zeroed new slot at the end of arr[0..*n), growing *cap */
+void *sra_catalog__push(void *arrp, size_t *n, size_t *cap, size_t size);
+#define PUSH(arr, n, cap) sra_catalog__push(&(arr), &(n), &(cap), sizeof(*(arr)))
+
+/* the table named `name`, appended when new (rows arrive sorted by table) */
+cat_table *sra_catalog__table_for(sra_catalog *c, const char *name);
+void sra_catalog__constraint_dispose(cat_constraint *k);
+char *sra_catalog__dup_or_null(const char *s);
+/* a boolean cell: "t", "1" or "true" */
+bool sra_catalog__truthy(const char *v);
+/* split s at the separator into `out` (nothing for NULL or "") */
+void sra_catalog__split_sep(sra_strv *out, const char *s, char sep);
+
+/* SQL text: quotes, comments and balanced parentheses known */
+/* s[0..n) with white space normalised (see catalog.c); caller frees */
+char *sra_catalog__norm_ws(const char *s, size_t n);
+/* the position of the ')' matching the '(' at s, or NULL */
+const char *sra_catalog__match_paren(const char *s);
+/* split s[0..n) at top-level commas, each part normalised */
+void sra_catalog__split_list(sra_strv *out, const char *s, size_t n);
 
 #endif

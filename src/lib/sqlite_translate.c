@@ -1,7 +1,8 @@
 /*
  * Translation of migration SQL from PostgreSQL's dialect to SQLite (see
- * sqlite_translate.h): the public entry points, one handler per statement
- * kind, and table rebuilds.
+ * sqlite_translate.h): the public entry points and one handler per
+ * statement kind; ALTER TABLE and table rebuilds are in
+ * sqlite_translate_alter.c.
  *
  * Every statement is parsed by the real PostgreSQL parser (libpg_query, as
  * JSON), applied to a copy of the schema model and turned into SQLite
@@ -28,30 +29,15 @@
 
 #include <pg_query.h>
 
-#define NODE(n, f) sra_xlate__node((n), (f))
-#define STR(o, k) sra_xlate__str((o), (k))
-#define BOOL(o, k) sra_xlate__bool((o), (k))
-#define LIST(o, k) sra_xlate__list((o), (k))
-#define GET(o, k) json_object_get((o), (k))
-#define IS(t, name) ((t) && strcmp((t), (name)) == 0)
 
-/* One statement being translated. */
-typedef struct stmt {
-	xl_model *m;		/* the working copy of the model */
-	const xl_model *pOld;	/* the model as the database is now */
-	sra_strv out;		/* SQLite statements produced */
-	bool bDeferred;		/* PRAGMA defer_foreign_keys emitted */
-	bool bObserve;		/* replaying a sqlite block: model only, lenient */
-	const char *zRaw;	/* bObserve: the SQLite text */
-} stmt;
 
-static void emit(stmt *st, sra_buf *b)
+void sra_xlate__emit(xl_stmt *st, sra_buf *b)
 {
 	sra_strv_push_owned(&st->out, sra_buf_detach(b));
 }
 
-static void emitf(stmt *st, const char *fmt, ...) SRA_PRINTF(2, 3);
-static void emitf(stmt *st, const char *fmt, ...)
+void sra_xlate__emitf(xl_stmt *st, const char *fmt, ...) SRA_PRINTF(2, 3);
+void sra_xlate__emitf(xl_stmt *st, const char *fmt, ...)
 {
 	sra_buf b = SRA_BUF_INIT;
 	va_list ap;
@@ -59,11 +45,11 @@ static void emitf(stmt *st, const char *fmt, ...)
 	va_start(ap, fmt);
 	sra_buf_vprintf(&b, fmt, ap);
 	va_end(ap);
-	emit(st, &b);
+	sra_xlate__emit(st, &b);
 }
 
 /* a relation's name; NULL (with the error set) for another schema */
-static const char *relname(json_t *rv, int *error)
+const char *sra_xlate__relname(json_t *rv, int *error)
 {
 	const char *schema = STR(rv, "schemaname");
 
@@ -88,7 +74,7 @@ static void names_of(sra_strv *out, json_t *list)
 	}
 }
 
-static bool same_name_set(const sra_strv *a, const sra_strv *b)
+bool sra_xlate__same_name_set(const sra_strv *a, const sra_strv *b)
 {
 	size_t i;
 
@@ -98,173 +84,6 @@ static bool same_name_set(const sra_strv *a, const sra_strv *b)
 		if (sra_strv_find(b, a->v[i]) < 0)
 			return false;
 	return true;
-}
-
-/* ---------------------------------------------------------------------
- * Table rebuilds
- */
-
-/*
- * PRAGMA defer_foreign_keys=ON opens every statement that rebuilds.  The
- * engine runs a revision in one transaction, where PRAGMA foreign_keys cannot
- * change; defer_foreign_keys can (it resets at COMMIT) and moves the checks
- * of the copy to COMMIT, so the rows of a self-referencing table copy in any
- * order and a new FOREIGN KEY is checked once, against all rows.
- *
- * It does NOT stop DROP TABLE's implicit DELETE from firing ON DELETE
- * CASCADE / SET NULL in the tables that reference the rebuilt one, nor from
- * leaving a deferred violation behind for a NO ACTION reference: rebuilding a
- * table that other tables reference keeps their rows only when foreign_keys
- * is OFF during the revision, which is SQLite's own procedure (turn it off
- * before BEGIN, PRAGMA foreign_key_check before COMMIT).  The migration
- * engine must run SQLite revisions that way.
- */
-static void defer_foreign_keys(stmt *st)
-{
-	if (st->bDeferred || st->bObserve)
-		return;
-	emitf(st, "PRAGMA defer_foreign_keys=ON");
-	st->bDeferred = true;
-}
-
-static int emit_index(stmt *st, const xl_index *ix, bool if_not_exists)
-{
-	sra_buf b = SRA_BUF_INIT;
-	int error;
-
-	if ((error = sra_xlate__index_sql(&b, st->m, ix, if_not_exists)) < 0) {
-		sra_buf_dispose(&b);
-		return error;
-	}
-	emit(st, &b);
-	return 0;
-}
-
-/*
- * The statements that give SQLite table t (as the model has it now).
- *
- * The old table is renamed out of the way and t is created afresh, rather
- * than creating a new table and renaming it to t as SQLite's 12-step recipe
- * does: a RENAME stores the new name quoted (CREATE TABLE "t" …), so a
- * table rebuilt and rebuilt back would no longer read as it did, and the
- * catalog after an up+down would differ from the one before.
- *
- * The RENAME runs with legacy_alter_table=ON, and the engine runs schema
- * changes with foreign_keys=OFF: together they leave the REFERENCES clauses
- * of other tables (and their triggers) naming t, which exists again a
- * moment later.  Without legacy mode the RENAME would also re-check every
- * trigger of the schema against a t that is momentarily absent.
- */
-static int emit_rebuild(stmt *st, xl_table *t)
-{
-	const xl_table *old = sra_xlate__find_table(st->pOld, t->zName);
-	char *tmp = sra__sprintf("_sra_old_%s", t->zName);
-	sra_buf b = SRA_BUF_INIT, sel = SRA_BUF_INIT;
-	size_t i, ncopy = 0;
-	int error;
-
-	defer_foreign_keys(st);
-	emitf(st, "PRAGMA legacy_alter_table=ON");
-	sra_buf_puts(&b, "ALTER TABLE ");
-	sra_xlate__ident(&b, t->zName);
-	sra_buf_puts(&b, " RENAME TO ");
-	sra_xlate__ident(&b, tmp);
-	emit(st, &b);
-	emitf(st, "PRAGMA legacy_alter_table=OFF");
-	if ((error = sra_xlate__create_table_sql(&b, st->m, t, t->zName, false)) < 0)
-		goto done;
-	emit(st, &b);
-
-	/* copy: new columns are left out, so their DEFAULT fills them */
-	sra_buf_puts(&b, "INSERT INTO ");
-	sra_xlate__ident(&b, t->zName);
-	sra_buf_puts(&b, " (");
-	for (i = 0; i < t->nCol; i++) {
-		xl_column *c = t->aCol[i];
-
-		if (c->eSrc == XS_NEW || (c->eSrc == XS_SAME && (!old || !sra_xlate__find_column(old, c->zName))))
-			continue;
-		if (ncopy++ > 0) {
-			sra_buf_puts(&b, ", ");
-			sra_buf_puts(&sel, ", ");
-		}
-		sra_xlate__ident(&b, c->zName);
-		if (c->eSrc == XS_EXPR)
-			sra_buf_puts(&sel, c->zSrc);
-		else
-			sra_xlate__ident(&sel, c->zName);
-	}
-	if (ncopy == 0) {
-		/* no column survives: still one row per old row */
-		sra_buf_puts(&b, "rowid");
-		sra_buf_puts(&sel, "rowid");
-	}
-	sra_buf_printf(&b, ") SELECT %s FROM ", sra_buf_cstr(&sel));
-	sra_xlate__ident(&b, tmp);
-	emit(st, &b);
-
-	/* the old table's indexes and triggers go with it */
-	sra_buf_puts(&b, "DROP TABLE ");
-	sra_xlate__ident(&b, tmp);
-	emit(st, &b);
-
-	for (i = 0; i < st->m->nIdx; i++) {
-		const xl_index *ix = st->m->aIdx[i];
-
-		if (!ix->bSkipped && strcmp(ix->zTable, t->zName) == 0 &&
-		    (error = emit_index(st, ix, false)) < 0)
-			goto done;
-	}
-	for (i = 0; i < st->m->nTrig; i++)
-		if (strcmp(st->m->aTrig[i]->zTable, t->zName) == 0)
-			sra_strv_push(&st->out, st->m->aTrig[i]->zSql);
-done:
-	for (i = 0; i < t->nCol; i++) {
-		t->aCol[i]->eSrc = XS_SAME;
-		free(t->aCol[i]->zSrc);
-		t->aCol[i]->zSrc = NULL;
-	}
-	sra_buf_dispose(&b);
-	sra_buf_dispose(&sel);
-	free(tmp);
-	return error;
-}
-
-/* rebuild every table of a list of names (each once) */
-static int emit_rebuilds(stmt *st, const sra_strv *tables)
-{
-	size_t i;
-	int error;
-
-	for (i = 0; i < tables->n; i++) {
-		xl_table *t = sra_xlate__find_table(st->m, tables->v[i]);
-
-		if (t && (error = emit_rebuild(st, t)) < 0)
-			return error;
-	}
-	return 0;
-}
-
-/* a name of PostgreSQL's relation namespace: a table, an index, or the index of a key */
-static bool relation_exists(const xl_model *m, const char *name)
-{
-	size_t i;
-
-	if (sra_xlate__find_table(m, name) || sra_xlate__find_index(m, name))
-		return true;
-	for (i = 0; i < m->nTab; i++) {
-		const xl_constraint *c = sra_xlate__find_constraint(m->aTab[i], name);
-
-		if (c && (c->eType == XC_PRIMARY || c->eType == XC_UNIQUE))
-			return true;
-	}
-	return false;
-}
-
-static void add_once(sra_strv *sv, const char *s)
-{
-	if (sra_strv_find(sv, s) < 0)
-		sra_strv_push(sv, s);
 }
 
 /* ---------------------------------------------------------------------
@@ -311,7 +130,7 @@ static bool is_serial(json_t *tn)
 	return name && strstr(name, "serial") != NULL;
 }
 
-static int set_column_type(xl_column *c, const xl_model *m, json_t *tn)
+int sra_xlate__set_column_type(xl_column *c, const xl_model *m, json_t *tn)
 {
 	const char *en;
 	xl_kind k, e;
@@ -340,7 +159,7 @@ static char action_letter(const char *s)
  * none (name_constraint chooses it).  *out is NULL for a node that is not a
  * constraint of the model (NULL, NOT NULL, DEFAULT …), handled by the caller.
  */
-static int constraint_from_node(xl_constraint **out, json_t *f, const char *column)
+int sra_xlate__constraint_from_node(xl_constraint **out, json_t *f, const char *column)
 {
 	const char *ct = STR(f, "contype");
 	xl_constraint *c;
@@ -405,7 +224,7 @@ static int constraint_from_node(xl_constraint **out, json_t *f, const char *colu
 }
 
 /* a constraint's name: the given one, checked, or PostgreSQL's */
-static int name_constraint(stmt *st, xl_table *t, xl_constraint *c)
+static int name_constraint(xl_stmt *st, xl_table *t, xl_constraint *c)
 {
 	sra_strv refs = SRA_STRV_INIT;
 	char *cols;
@@ -414,7 +233,7 @@ static int name_constraint(stmt *st, xl_table *t, xl_constraint *c)
 		if (sra_xlate__find_constraint(t, c->zName))
 			return sra_xlate__invalid("constraint \"%s\" for relation \"%s\" already exists",
 						  c->zName, t->zName);
-		if ((c->eType == XC_PRIMARY || c->eType == XC_UNIQUE) && relation_exists(st->m, c->zName))
+		if ((c->eType == XC_PRIMARY || c->eType == XC_UNIQUE) && sra_xlate__relation_exists(st->m, c->zName))
 			return sra_xlate__invalid("relation \"%s\" already exists", c->zName);
 		return 0;
 	}
@@ -444,7 +263,7 @@ static int name_constraint(stmt *st, xl_table *t, xl_constraint *c)
 }
 
 /* the columns of a constraint exist; a CHECK translates */
-static int check_constraint(stmt *st, xl_table *t, xl_constraint *c)
+static int check_constraint(xl_stmt *st, xl_table *t, xl_constraint *c)
 {
 	xl_ectx cx = { st->m, t, NULL };
 	sra_buf b = SRA_BUF_INIT;
@@ -469,7 +288,7 @@ static bool has_unique_key(const xl_model *m, const xl_table *t, const sra_strv 
 
 	for (i = 0; i < t->nCon; i++)
 		if ((t->aCon[i]->eType == XC_PRIMARY || t->aCon[i]->eType == XC_UNIQUE) &&
-		    same_name_set(&t->aCon[i]->cols, cols))
+		    sra_xlate__same_name_set(&t->aCon[i]->cols, cols))
 			return true;
 	for (i = 0; i < m->nIdx; i++) {
 		const xl_index *ix = m->aIdx[i];
@@ -481,7 +300,7 @@ static bool has_unique_key(const xl_model *m, const xl_table *t, const sra_strv 
 		for (j = 0; j < ix->nKey; j++)
 			if (ix->aKey[j].zCol)
 				sra_strv_push(&keys, ix->aKey[j].zCol);
-		ok = keys.n == ix->nKey && same_name_set(&keys, cols);
+		ok = keys.n == ix->nKey && sra_xlate__same_name_set(&keys, cols);
 		sra_strv_dispose(&keys);
 		if (ok)
 			return true;
@@ -490,7 +309,7 @@ static bool has_unique_key(const xl_model *m, const xl_table *t, const sra_strv 
 }
 
 /* a FOREIGN KEY's referenced table and columns are there and unique */
-static int resolve_foreign_key(stmt *st, xl_constraint *c)
+static int resolve_foreign_key(xl_stmt *st, xl_constraint *c)
 {
 	const xl_table *ref = sra_xlate__find_table(st->m, c->zRefTable);
 	const xl_constraint *pk;
@@ -528,7 +347,7 @@ static int con_rank(const xl_constraint *c)
  * Name pending constraints, add them to t, mark PRIMARY KEY columns NOT NULL
  * and check them.  Takes the pending array in every case.
  */
-static int add_constraints(stmt *st, xl_table *t, xl_constraint **pend, size_t npend)
+int sra_xlate__add_constraints(xl_stmt *st, xl_table *t, xl_constraint **pend, size_t npend)
 {
 	size_t i, first = t->nCon;
 	int rank, error = 0;
@@ -572,7 +391,7 @@ done:
  * A column from a ColumnDef, with its column constraints appended to
  * (*pend)[0 .. *npend) (unnamed until add_constraints).  The column is not yet in t.
  */
-static int column_from_def(xl_column **out, stmt *st, xl_table *t, json_t *cd,
+int sra_xlate__column_from_def(xl_column **out, xl_stmt *st, xl_table *t, json_t *cd,
 			   xl_constraint ***pend, size_t *npend)
 {
 	const char *name = STR(cd, "colname");
@@ -590,7 +409,7 @@ static int column_from_def(xl_column **out, stmt *st, xl_table *t, json_t *cd,
 	c = sra__calloc(1, sizeof(*c));
 	c->zName = sra__strdup(name);
 	c->zCheckName = sra__sprintf("ck_%s_%s_type", t->zName, name);
-	if ((error = set_column_type(c, st->m, GET(cd, "typeName"))) < 0)
+	if ((error = sra_xlate__set_column_type(c, st->m, GET(cd, "typeName"))) < 0)
 		goto fail;
 	if (GET(cd, "raw_default"))
 		c->pDefault = json_incref(GET(cd, "raw_default"));
@@ -630,7 +449,7 @@ static int column_from_def(xl_column **out, stmt *st, xl_table *t, json_t *cd,
 			else
 				last_fk->bInitDeferred = false;
 		} else {
-			if ((error = constraint_from_node(&con, f, name)) < 0)
+			if ((error = sra_xlate__constraint_from_node(&con, f, name)) < 0)
 				goto fail;
 			if (!con) {
 				error = sra_xlate__unsupported("the column constraint %s", ct ? ct : "?");
@@ -651,7 +470,7 @@ fail:
 }
 
 /* the DEFAULT of c translates (errors belong to the statement that sets it) */
-static int check_default(stmt *st, const xl_table *t, const xl_column *c)
+int sra_xlate__check_default(xl_stmt *st, const xl_table *t, const xl_column *c)
 {
 	xl_ectx cx = { st->m, t, NULL };
 	sra_buf b = SRA_BUF_INIT;
@@ -664,7 +483,7 @@ static int check_default(stmt *st, const xl_table *t, const xl_column *c)
 }
 
 /* serial and identity columns exist in SQLite only as an INTEGER PRIMARY KEY */
-static int check_serials(const xl_table *t)
+int sra_xlate__check_serials(const xl_table *t)
 {
 	const xl_constraint *pk = sra_xlate__primary_key(t);
 	size_t i;
@@ -684,7 +503,7 @@ static int check_serials(const xl_table *t)
  * CREATE TYPE … AS ENUM, ALTER TYPE, DROP TYPE
  */
 
-static int create_enum(stmt *st, json_t *f)
+static int create_enum(xl_stmt *st, json_t *f)
 {
 	const char *name = sra_xlate__last_name(LIST(f, "typeName"));
 	json_t *vals = LIST(f, "vals");
@@ -729,7 +548,7 @@ static void rename_default_label(xl_column *c, const char *from, const char *to)
 	c->pDefault = json_pack("{s:{s:{s:s},s:i}}", "A_Const", "sval", "sval", to, "location", -1);
 }
 
-static int alter_enum(stmt *st, json_t *f)
+static int alter_enum(xl_stmt *st, json_t *f)
 {
 	const char *name = sra_xlate__last_name(LIST(f, "typeName"));
 	const char *oldv = STR(f, "oldVal"), *newv = STR(f, "newVal");
@@ -792,10 +611,10 @@ static int alter_enum(stmt *st, json_t *f)
 				continue;
 			if (!oldv) {
 				if (c->eKind == XK_ENUM)
-					add_once(&tables, t->zName);
+					sra_xlate__add_once(&tables, t->zName);
 				continue;
 			}
-			add_once(&tables, t->zName);
+			sra_xlate__add_once(&tables, t->zName);
 			rename_default_label(c, oldv, newv);
 			/* the copy maps the old label to the new one */
 			if (c->eKind == XK_ENUM) {
@@ -824,12 +643,12 @@ static int alter_enum(stmt *st, json_t *f)
 			c->zSrc = sra_buf_detach(&b);
 		}
 	}
-	error = emit_rebuilds(st, &tables);
+	error = sra_xlate__emit_rebuilds(st, &tables);
 	sra_strv_dispose(&tables);
 	return error;
 }
 
-static int drop_types(stmt *st, json_t *f)
+static int drop_types(xl_stmt *st, json_t *f)
 {
 	json_t *objs = LIST(f, "objects");
 	size_t i, j, k;
@@ -871,7 +690,7 @@ static int drop_types(stmt *st, json_t *f)
  * CREATE TABLE
  */
 
-static int create_table(stmt *st, json_t *f)
+static int create_table(xl_stmt *st, json_t *f)
 {
 	json_t *rel = GET(f, "relation"), *elts = LIST(f, "tableElts");
 	xl_constraint **pend = NULL;
@@ -881,7 +700,7 @@ static int create_table(stmt *st, json_t *f)
 	sra_buf b = SRA_BUF_INIT;
 	int error;
 
-	if ((name = relname(rel, &error)) == NULL)
+	if ((name = sra_xlate__relname(rel, &error)) == NULL)
 		return error ? error : sra_xlate__unsupported("CREATE TABLE without a name");
 	if (IS(STR(rel, "relpersistence"), "t"))
 		return sra_xlate__unsupported("CREATE TEMPORARY TABLE");
@@ -896,7 +715,7 @@ static int create_table(stmt *st, json_t *f)
 			return 0;	/* PostgreSQL: a notice, nothing done */
 		return sra_xlate__invalid("relation \"%s\" already exists", name);
 	}
-	if (relation_exists(st->m, name))
+	if (sra_xlate__relation_exists(st->m, name))
 		return sra_xlate__invalid("relation \"%s\" already exists", name);
 
 	t = sra__calloc(1, sizeof(*t));
@@ -914,13 +733,13 @@ static int create_table(stmt *st, json_t *f)
 							   STR(ef, "colname"));
 				goto fail;
 			}
-			if ((error = column_from_def(&c, st, t, ef, &pend, &npend)) < 0)
+			if ((error = sra_xlate__column_from_def(&c, st, t, ef, &pend, &npend)) < 0)
 				goto fail;
 			XL_PUSH(t->aCol, t->nCol, c);
 		} else if (IS(et, "Constraint")) {
 			xl_constraint *c;
 
-			if ((error = constraint_from_node(&c, ef, NULL)) < 0)
+			if ((error = sra_xlate__constraint_from_node(&c, ef, NULL)) < 0)
 				goto fail;
 			if (!c) {
 				error = sra_xlate__unsupported("the table constraint %s", STR(ef, "contype"));
@@ -936,19 +755,19 @@ static int create_table(stmt *st, json_t *f)
 		error = sra_xlate__unsupported("a table without columns");
 		goto fail;
 	}
-	error = add_constraints(st, t, pend, npend);
+	error = sra_xlate__add_constraints(st, t, pend, npend);
 	pend = NULL;
 	npend = 0;
 	if (error < 0)
 		goto fail;
 	for (i = 0; i < t->nCol; i++)
-		if ((error = check_default(st, t, t->aCol[i])) < 0)
+		if ((error = sra_xlate__check_default(st, t, t->aCol[i])) < 0)
 			goto fail;
-	if ((error = check_serials(t)) < 0)
+	if ((error = sra_xlate__check_serials(t)) < 0)
 		goto fail;
 	if ((error = sra_xlate__create_table_sql(&b, st->m, t, NULL, BOOL(f, "if_not_exists"))) < 0)
 		goto fail;
-	emit(st, &b);
+	sra_xlate__emit(st, &b);
 	return 0;
 fail:
 	for (i = 0; i < npend; i++)
@@ -974,7 +793,7 @@ static const char *index_colname(json_t *ef)
 	return "expr";
 }
 
-static int create_index(stmt *st, json_t *f)
+static int create_index(xl_stmt *st, json_t *f)
 {
 	json_t *params = LIST(f, "indexParams");
 	const char *tname, *method = STR(f, "accessMethod");
@@ -986,13 +805,13 @@ static int create_index(stmt *st, json_t *f)
 	size_t i;
 	int error;
 
-	if ((tname = relname(GET(f, "relation"), &error)) == NULL)
+	if ((tname = sra_xlate__relname(GET(f, "relation"), &error)) == NULL)
 		return error;
 	if ((t = sra_xlate__find_table(st->m, tname)) == NULL)
 		return sra_xlate__invalid("relation \"%s\" does not exist", tname);
 	if (BOOL(f, "nulls_not_distinct"))
 		return sra_xlate__unsupported("UNIQUE NULLS NOT DISTINCT");
-	if (name && relation_exists(st->m, name)) {
+	if (name && sra_xlate__relation_exists(st->m, name)) {
 		if (BOOL(f, "if_not_exists"))
 			return 0;
 		return sra_xlate__invalid("relation \"%s\" already exists", name);
@@ -1057,7 +876,7 @@ static int create_index(stmt *st, json_t *f)
 	XL_PUSH(st->m->aIdx, st->m->nIdx, ix);
 	if (ix->bSkipped)
 		return 0;	/* GIN and friends: remembered, so DROP INDEX knows */
-	return emit_index(st, ix, BOOL(f, "if_not_exists"));
+	return sra_xlate__emit_index(st, ix, BOOL(f, "if_not_exists"));
 fail:
 	sra_buf_dispose(&b);
 	sra_xlate__index_free(ix);
@@ -1069,7 +888,7 @@ fail:
  */
 
 /* remove the foreign keys of other tables that reference `table` (and `cols`, if given) */
-static int drop_referencing(stmt *st, const char *table, const sra_strv *cols, bool cascade,
+int sra_xlate__drop_referencing(xl_stmt *st, const char *table, const sra_strv *cols, bool cascade,
 			    const sra_strv *skip, sra_strv *rebuild, const char *what)
 {
 	size_t i, j;
@@ -1100,13 +919,13 @@ static int drop_referencing(stmt *st, const char *table, const sra_strv *cols, b
 			sra_xlate__constraint_free(c);
 			XL_REMOVE(o->aCon, o->nCon, j);
 			j--;
-			add_once(rebuild, o->zName);
+			sra_xlate__add_once(rebuild, o->zName);
 		}
 	}
 	return 0;
 }
 
-static void forget_table(stmt *st, const char *name)
+static void forget_table(xl_stmt *st, const char *name)
 {
 	size_t i;
 
@@ -1130,7 +949,7 @@ static void forget_table(stmt *st, const char *name)
 		}
 }
 
-static int drop_tables(stmt *st, json_t *f)
+static int drop_tables(xl_stmt *st, json_t *f)
 {
 	json_t *objs = LIST(f, "objects");
 	bool cascade = IS(STR(f, "behavior"), "DROP_CASCADE"), missing_ok = BOOL(f, "missing_ok");
@@ -1150,9 +969,9 @@ static int drop_tables(stmt *st, json_t *f)
 		}
 		name = sra_xlate__last_name(LIST(lf, "items"));
 		if (sra_xlate__find_table(st->m, name))
-			add_once(&drop, name);
+			sra_xlate__add_once(&drop, name);
 		else if (missing_ok || st->bObserve)
-			add_once(&unknown, name);
+			sra_xlate__add_once(&unknown, name);
 		else {
 			error = sra_xlate__invalid("table \"%s\" does not exist", name);
 			goto done;
@@ -1162,12 +981,12 @@ static int drop_tables(stmt *st, json_t *f)
 		for (i = 0; i < drop.n; i++) {
 			char *what = sra__sprintf("table %s", drop.v[i]);
 
-			error = drop_referencing(st, drop.v[i], NULL, cascade, &drop, &rebuild, what);
+			error = sra_xlate__drop_referencing(st, drop.v[i], NULL, cascade, &drop, &rebuild, what);
 			free(what);
 			if (error < 0)
 				goto done;
 		}
-		if ((error = emit_rebuilds(st, &rebuild)) < 0)
+		if ((error = sra_xlate__emit_rebuilds(st, &rebuild)) < 0)
 			goto done;
 	}
 	/* children before their parents, so no DROP deletes referenced rows */
@@ -1196,7 +1015,7 @@ static int drop_tables(stmt *st, json_t *f)
 
 			sra_buf_puts(&b, missing_ok ? "DROP TABLE IF EXISTS " : "DROP TABLE ");
 			sra_xlate__ident(&b, drop.v[pick]);
-			emit(st, &b);
+			sra_xlate__emit(st, &b);
 		}
 		forget_table(st, drop.v[pick]);
 		free(drop.v[pick]);
@@ -1208,7 +1027,7 @@ static int drop_tables(stmt *st, json_t *f)
 
 		sra_buf_puts(&b, "DROP TABLE IF EXISTS ");
 		sra_xlate__ident(&b, unknown.v[i]);
-		emit(st, &b);
+		sra_xlate__emit(st, &b);
 	}
 done:
 	sra_strv_dispose(&drop);
@@ -1217,7 +1036,7 @@ done:
 	return error;
 }
 
-static int drop_indexes(stmt *st, json_t *f)
+static int drop_indexes(xl_stmt *st, json_t *f)
 {
 	json_t *objs = LIST(f, "objects");
 	bool missing_ok = BOOL(f, "missing_ok");
@@ -1245,13 +1064,13 @@ static int drop_indexes(stmt *st, json_t *f)
 				return sra_xlate__invalid("index \"%s\" does not exist", name);
 			sra_buf_puts(&b, "DROP INDEX IF EXISTS ");
 			sra_xlate__ident(&b, name);
-			emit(st, &b);
+			sra_xlate__emit(st, &b);
 			continue;
 		}
 		if (!ix->bSkipped) {
 			sra_buf_puts(&b, missing_ok ? "DROP INDEX IF EXISTS " : "DROP INDEX ");
 			sra_xlate__ident(&b, name);
-			emit(st, &b);
+			sra_xlate__emit(st, &b);
 		}
 		for (j = 0; j < st->m->nIdx; j++)
 			if (st->m->aIdx[j] == ix) {
@@ -1264,7 +1083,7 @@ static int drop_indexes(stmt *st, json_t *f)
 }
 
 /* DROP TRIGGER name ON table: the trigger a sqlite block made */
-static int drop_triggers(stmt *st, json_t *f)
+static int drop_triggers(xl_stmt *st, json_t *f)
 {
 	json_t *objs = LIST(f, "objects");
 	bool missing_ok = BOOL(f, "missing_ok");
@@ -1285,7 +1104,7 @@ static int drop_triggers(stmt *st, json_t *f)
 						  name);
 		sra_buf_puts(&b, missing_ok ? "DROP TRIGGER IF EXISTS " : "DROP TRIGGER ");
 		sra_xlate__ident(&b, name);
-		emit(st, &b);
+		sra_xlate__emit(st, &b);
 		if (at >= 0) {
 			sra_xlate__trigger_free(st->m->aTrig[at]);
 			XL_REMOVE(st->m->aTrig, st->m->nTrig, (size_t)at);
@@ -1294,7 +1113,7 @@ static int drop_triggers(stmt *st, json_t *f)
 	return 0;
 }
 
-static int drop_stmt(stmt *st, json_t *f)
+static int drop_stmt(xl_stmt *st, json_t *f)
 {
 	const char *type = STR(f, "removeType");
 
@@ -1310,335 +1129,6 @@ static int drop_stmt(stmt *st, json_t *f)
 	if (IS(type, "OBJECT_FUNCTION") || IS(type, "OBJECT_PROCEDURE") || IS(type, "OBJECT_EXTENSION"))
 		return 0;
 	return sra_xlate__unsupported("DROP %s", type ? type + 7 : "?");
-}
-
-/* ---------------------------------------------------------------------
- * ALTER TABLE
- */
-
-/* does an expression node use column `col`? */
-static bool expr_uses(json_t *node, const char *col)
-{
-	sra_strv refs = SRA_STRV_INIT;
-	bool hit;
-
-	sra_xlate__column_refs(&refs, node);
-	hit = sra_strv_find(&refs, col) >= 0;
-	sra_strv_dispose(&refs);
-	return hit;
-}
-
-static bool index_uses(const xl_index *ix, const char *col)
-{
-	size_t i;
-
-	for (i = 0; i < ix->nKey; i++)
-		if ((ix->aKey[i].zCol && strcmp(ix->aKey[i].zCol, col) == 0) ||
-		    (ix->aKey[i].pExpr && expr_uses(ix->aKey[i].pExpr, col)))
-			return true;
-	return ix->pWhere && expr_uses(ix->pWhere, col);
-}
-
-static int drop_column(stmt *st, xl_table *t, json_t *cmd, sra_strv *rebuild)
-{
-	const char *name = STR(cmd, "name");
-	long at = sra_xlate__column_index(t, name);
-	sra_strv one = SRA_STRV_INIT;
-	size_t i;
-	int error;
-
-	if (at < 0) {
-		if (BOOL(cmd, "missing_ok"))
-			return 0;
-		return sra_xlate__invalid("column \"%s\" of relation \"%s\" does not exist", name, t->zName);
-	}
-	if (t->nCol == 1)
-		return sra_xlate__unsupported("dropping the last column of a table");
-	/* what PostgreSQL drops with it: references first (CASCADE or refuse) */
-	sra_strv_push(&one, name);
-	{
-		char *what = sra__sprintf("column %s of table %s", name, t->zName);
-
-		error = drop_referencing(st, t->zName, &one, IS(STR(cmd, "behavior"), "DROP_CASCADE"),
-					 NULL, rebuild, what);
-		free(what);
-	}
-	sra_strv_dispose(&one);
-	if (error < 0)
-		return error;
-	for (i = 0; i < t->nCon; i++) {
-		xl_constraint *c = t->aCon[i];
-
-		if (sra_strv_find(&c->cols, name) >= 0 || (c->pExpr && expr_uses(c->pExpr, name))) {
-			sra_xlate__constraint_free(c);
-			XL_REMOVE(t->aCon, t->nCon, i);
-			i--;
-		}
-	}
-	for (i = 0; i < st->m->nIdx; i++) {
-		xl_index *ix = st->m->aIdx[i];
-
-		if (strcmp(ix->zTable, t->zName) == 0 && index_uses(ix, name)) {
-			sra_xlate__index_free(ix);
-			XL_REMOVE(st->m->aIdx, st->m->nIdx, i);
-			i--;
-		}
-	}
-	sra_xlate__column_free(t->aCol[at]);
-	XL_REMOVE(t->aCol, t->nCol, (size_t)at);
-	add_once(rebuild, t->zName);
-	return 0;
-}
-
-/*
- * ADD COLUMN: native ALTER TABLE … ADD COLUMN when SQLite allows it (no
- * PRIMARY KEY or UNIQUE, a literal or no DEFAULT, a REFERENCES column only
- * with a NULL default; SQLite checks NOT NULL and CHECK against existing rows,
- * as PostgreSQL does); otherwise the table is rebuilt.
- */
-static int add_column(stmt *st, xl_table *t, json_t *cmd, sra_strv *native, bool *needRebuild)
-{
-	json_t *cd;
-	xl_constraint **pend = NULL;
-	size_t npend = 0, i, first = t->nCon;
-	xl_column *c;
-	xl_ectx cx = { st->m, t, NULL };
-	sra_buf b = SRA_BUF_INIT, def = SRA_BUF_INIT;
-	bool ok = true;
-	int error;
-
-	NODE(GET(cmd, "def"), &cd);
-	if (sra_xlate__find_column(t, STR(cd, "colname"))) {
-		if (BOOL(cmd, "missing_ok"))
-			return 0;
-		return sra_xlate__invalid("column \"%s\" of relation \"%s\" already exists",
-					  STR(cd, "colname"), t->zName);
-	}
-	if ((error = column_from_def(&c, st, t, cd, &pend, &npend)) < 0) {
-		for (i = 0; i < npend; i++)
-			sra_xlate__constraint_free(pend[i]);
-		free(pend);
-		return error;
-	}
-	c->eSrc = XS_NEW;
-	XL_PUSH(t->aCol, t->nCol, c);
-	if ((error = add_constraints(st, t, pend, npend)) < 0 ||
-	    (error = check_default(st, t, c)) < 0 || (error = check_serials(t)) < 0)
-		return error;
-
-	if (c->pDefault && (error = sra_xlate__value(&def, &cx, c, c->pDefault)) < 0)
-		goto done;
-	if (c->pDefault && !sra_xlate__is_literal(sra_buf_cstr(&def)))
-		ok = false;
-	for (i = first; i < t->nCon; i++) {
-		const xl_constraint *con = t->aCon[i];
-
-		if (con->eType == XC_PRIMARY || con->eType == XC_UNIQUE || con->cols.n > 1)
-			ok = false;
-		if (con->eType == XC_FOREIGN && c->pDefault && strcmp(sra_buf_cstr(&def), "NULL") != 0)
-			ok = false;
-	}
-	if (!ok || *needRebuild) {
-		*needRebuild = true;
-		goto done;
-	}
-	sra_buf_puts(&b, "ALTER TABLE ");
-	sra_xlate__ident(&b, t->zName);
-	sra_buf_puts(&b, " ADD COLUMN ");
-	if ((error = sra_xlate__column_sql(&b, st->m, t, c)) < 0)
-		goto done;
-	for (i = first; i < t->nCon; i++) {
-		sra_buf_putc(&b, ' ');
-		if ((error = sra_xlate__constraint_sql(&b, st->m, t, t->aCon[i], true)) < 0)
-			goto done;
-	}
-	sra_strv_push_owned(native, sra_buf_detach(&b));
-done:
-	sra_buf_dispose(&b);
-	sra_buf_dispose(&def);
-	return error;
-}
-
-static int alter_column_type(stmt *st, xl_table *t, json_t *cmd)
-{
-	const char *name = STR(cmd, "name");
-	xl_column *c = sra_xlate__find_column(t, name);
-	const xl_table *old = sra_xlate__find_table(st->pOld, t->zName);
-	json_t *cd;
-	int error;
-
-	if (!c)
-		return sra_xlate__invalid("column \"%s\" of relation \"%s\" does not exist", name, t->zName);
-	NODE(GET(cmd, "def"), &cd);
-	if (GET(cd, "collClause"))
-		return sra_xlate__unsupported("COLLATE on column \"%s\"", name);
-	if ((error = set_column_type(c, st->m, GET(cd, "typeName"))) < 0)
-		return error;
-	if (c->bSerial)
-		return sra_xlate__unsupported("ALTER COLUMN %s TYPE serial", name);
-	if (GET(cd, "raw_default")) {
-		/* USING: an expression over the old row */
-		xl_ectx cx = { st->m, old, NULL };
-		sra_buf b = SRA_BUF_INIT;
-
-		if (c->eSrc == XS_NEW)
-			return sra_xlate__unsupported("ALTER COLUMN TYPE … USING on a column added by the same statement");
-		if ((error = sra_xlate__value(&b, &cx, c, GET(cd, "raw_default"))) < 0) {
-			sra_buf_dispose(&b);
-			return error;
-		}
-		c->eSrc = XS_EXPR;
-		free(c->zSrc);
-		c->zSrc = sra_buf_detach(&b);
-	}
-	return check_default(st, t, c);
-}
-
-static int drop_constraint(stmt *st, xl_table *t, json_t *cmd, sra_strv *rebuild)
-{
-	const char *name = STR(cmd, "name");
-	size_t i;
-	int error;
-
-	for (i = 0; i < t->nCon; i++) {
-		xl_constraint *c = t->aCon[i];
-
-		if (strcmp(c->zName, name) != 0)
-			continue;
-		if (c->eType == XC_PRIMARY || c->eType == XC_UNIQUE) {
-			/* a foreign key of another table may stand on this key */
-			size_t j, k;
-
-			for (j = 0; j < st->m->nTab; j++) {
-				xl_table *o = st->m->aTab[j];
-
-				for (k = 0; k < o->nCon; k++) {
-					xl_constraint *fk = o->aCon[k];
-
-					if (fk->eType != XC_FOREIGN || strcmp(fk->zRefTable, t->zName) != 0 ||
-					    !same_name_set(&fk->refCols, &c->cols))
-						continue;
-					if (!IS(STR(cmd, "behavior"), "DROP_CASCADE"))
-						return sra_xlate__invalid("cannot drop constraint %s on table %s "
-									  "because constraint %s on table %s "
-									  "depends on it", name, t->zName,
-									  fk->zName, o->zName);
-					sra_xlate__constraint_free(fk);
-					XL_REMOVE(o->aCon, o->nCon, k);
-					k--;
-					add_once(rebuild, o->zName);
-				}
-			}
-		}
-		sra_xlate__constraint_free(c);
-		XL_REMOVE(t->aCon, t->nCon, i);
-		add_once(rebuild, t->zName);
-		return 0;
-	}
-	if (BOOL(cmd, "missing_ok"))
-		return 0;
-	error = sra_xlate__invalid("constraint \"%s\" of relation \"%s\" does not exist", name, t->zName);
-	return error;
-}
-
-static int alter_table(stmt *st, json_t *f)
-{
-	json_t *cmds = LIST(f, "cmds");
-	const char *name;
-	xl_table *t;
-	sra_strv native = SRA_STRV_INIT, rebuild = SRA_STRV_INIT;
-	bool needRebuild = false;
-	size_t i;
-	int error = 0;
-
-	if (!IS(STR(f, "objtype"), "OBJECT_TABLE"))
-		return sra_xlate__unsupported("ALTER %s", STR(f, "objtype") ? STR(f, "objtype") + 7 : "?");
-	if ((name = relname(GET(f, "relation"), &error)) == NULL)
-		return error;
-	if ((t = sra_xlate__find_table(st->m, name)) == NULL) {
-		if (BOOL(f, "missing_ok"))
-			return 0;
-		return sra_xlate__invalid("relation \"%s\" does not exist", name);
-	}
-	for (i = 0; i < json_array_size(cmds); i++) {
-		json_t *cmd;
-		const char *sub;
-		xl_column *c;
-
-		NODE(json_array_get(cmds, i), &cmd);
-		sub = STR(cmd, "subtype");
-		if (IS(sub, "AT_AddColumn")) {
-			error = add_column(st, t, cmd, &native, &needRebuild);
-		} else if (IS(sub, "AT_DropColumn")) {
-			error = drop_column(st, t, cmd, &rebuild);
-		} else if (IS(sub, "AT_SetNotNull") || IS(sub, "AT_DropNotNull")) {
-			bool set = IS(sub, "AT_SetNotNull");
-			const xl_constraint *pk = sra_xlate__primary_key(t);
-
-			if ((c = sra_xlate__find_column(t, STR(cmd, "name"))) == NULL) {
-				error = sra_xlate__invalid("column \"%s\" of relation \"%s\" does not exist",
-							   STR(cmd, "name"), t->zName);
-			} else if (!set && pk && sra_strv_find(&pk->cols, c->zName) >= 0) {
-				error = sra_xlate__invalid("column \"%s\" is in a primary key", c->zName);
-			} else if (c->notNull != set) {
-				/* SET: the copy keeps NULLs, so a NULL row fails it, as in PostgreSQL */
-				c->notNull = set;
-				add_once(&rebuild, t->zName);
-			}
-		} else if (IS(sub, "AT_ColumnDefault")) {
-			json_t *def = GET(cmd, "def"), *df;
-
-			if ((c = sra_xlate__find_column(t, STR(cmd, "name"))) == NULL) {
-				error = sra_xlate__invalid("column \"%s\" of relation \"%s\" does not exist",
-							   STR(cmd, "name"), t->zName);
-			} else {
-				if (def && IS(NODE(def, &df), "A_Const") && BOOL(df, "isnull"))
-					def = NULL;
-				if (!(def == NULL && c->pDefault == NULL) &&
-				    !(def && c->pDefault && json_equal(def, c->pDefault))) {
-					json_decref(c->pDefault);
-					c->pDefault = json_incref(def);
-					add_once(&rebuild, t->zName);
-					error = check_default(st, t, c);
-				}
-			}
-		} else if (IS(sub, "AT_AlterColumnType")) {
-			error = alter_column_type(st, t, cmd);
-			add_once(&rebuild, t->zName);
-		} else if (IS(sub, "AT_AddConstraint")) {
-			json_t *cf;
-			xl_constraint *con, **pend;
-
-			NODE(GET(cmd, "def"), &cf);
-			if ((error = constraint_from_node(&con, cf, NULL)) == 0 && !con)
-				error = sra_xlate__unsupported("ADD CONSTRAINT %s", STR(cf, "contype"));
-			if (error == 0) {
-				pend = sra__calloc(1, sizeof(*pend));
-				pend[0] = con;
-				error = add_constraints(st, t, pend, 1);
-				add_once(&rebuild, t->zName);
-			}
-		} else if (IS(sub, "AT_DropConstraint")) {
-			error = drop_constraint(st, t, cmd, &rebuild);
-		} else if (IS(sub, "AT_ValidateConstraint")) {
-			/* SQLite checks every row when the constraint arrives */
-		} else {
-			error = sra_xlate__unsupported("ALTER TABLE … %s", sub ? sub + 3 : "?");
-		}
-		if (error < 0)
-			goto done;
-	}
-	if (needRebuild || rebuild.n > 0) {
-		add_once(&rebuild, t->zName);
-		error = emit_rebuilds(st, &rebuild);
-	} else {
-		for (i = 0; i < native.n; i++)
-			sra_strv_push(&st->out, native.v[i]);
-	}
-done:
-	sra_strv_dispose(&native);
-	sra_strv_dispose(&rebuild);
-	return error;
 }
 
 /* ---------------------------------------------------------------------
@@ -1731,20 +1221,20 @@ static char *rename_in_sql(const char *sql, const char *from, const char *to)
 	return sra_buf_detach(&b);
 }
 
-static int rename_table(stmt *st, xl_table *t, const char *newname)
+static int rename_table(xl_stmt *st, xl_table *t, const char *newname)
 {
 	const char *from = t->zName;
 	sra_buf b = SRA_BUF_INIT;
 	size_t i, j;
 	char *old;
 
-	if (relation_exists(st->m, newname))
+	if (sra_xlate__relation_exists(st->m, newname))
 		return sra_xlate__invalid("relation \"%s\" already exists", newname);
 	sra_buf_puts(&b, "ALTER TABLE ");
 	sra_xlate__ident(&b, from);
 	sra_buf_puts(&b, " RENAME TO ");
 	sra_xlate__ident(&b, newname);
-	emit(st, &b);
+	sra_xlate__emit(st, &b);
 	/* SQLite's RENAME follows the table into references, indexes and triggers */
 	old = sra__strdup(from);
 	for (i = 0; i < st->m->nTab; i++)
@@ -1788,7 +1278,7 @@ static int rename_table(stmt *st, xl_table *t, const char *newname)
 	return 0;
 }
 
-static int rename_column(stmt *st, xl_table *t, const char *from, const char *to)
+static int rename_column(xl_stmt *st, xl_table *t, const char *from, const char *to)
 {
 	xl_column *c = sra_xlate__find_column(t, from);
 	sra_buf b = SRA_BUF_INIT;
@@ -1804,7 +1294,7 @@ static int rename_column(stmt *st, xl_table *t, const char *from, const char *to
 	sra_xlate__ident(&b, from);
 	sra_buf_puts(&b, " TO ");
 	sra_xlate__ident(&b, to);
-	emit(st, &b);
+	sra_xlate__emit(st, &b);
 
 	for (i = 0; i < t->nCon; i++) {
 		xl_constraint *con = t->aCon[i];
@@ -1889,7 +1379,7 @@ static xl_table *constraint_table(const xl_model *m, const char *name, xl_constr
 	return NULL;
 }
 
-static int rename_stmt(stmt *st, json_t *f)
+static int rename_stmt(xl_stmt *st, json_t *f)
 {
 	const char *type = STR(f, "renameType");
 	const char *newname = STR(f, "newname");
@@ -1936,18 +1426,18 @@ static int rename_stmt(stmt *st, json_t *f)
 			    (con->eType == XC_PRIMARY || con->eType == XC_UNIQUE)) {
 				free(con->zName);
 				con->zName = sra__strdup(newname);
-				return emit_rebuild(st, t);
+				return sra_xlate__emit_rebuild(st, t);
 			}
 			if (BOOL(f, "missing_ok"))
 				return 0;
 			return sra_xlate__invalid("relation \"%s\" does not exist", name);
 		}
-		if (relation_exists(st->m, newname))
+		if (sra_xlate__relation_exists(st->m, newname))
 			return sra_xlate__invalid("relation \"%s\" already exists", newname);
 		if (!ix->bSkipped) {
 			sra_buf_puts(&b, "DROP INDEX ");
 			sra_xlate__ident(&b, name);
-			emit(st, &b);
+			sra_xlate__emit(st, &b);
 		}
 		if (ix->zSql) {
 			char *sql = rename_in_sql(ix->zSql, name, newname);
@@ -1957,12 +1447,12 @@ static int rename_stmt(stmt *st, json_t *f)
 		}
 		free(ix->zName);
 		ix->zName = sra__strdup(newname);
-		return ix->bSkipped ? 0 : emit_index(st, ix, false);
+		return ix->bSkipped ? 0 : sra_xlate__emit_index(st, ix, false);
 	}
 	if (!IS(type, "OBJECT_TABLE") && !IS(type, "OBJECT_COLUMN") && !IS(type, "OBJECT_TABCONSTRAINT"))
 		return sra_xlate__unsupported("ALTER … RENAME of %s", type ? type + 7 : "?");
 	{
-		const char *name = relname(rel, &error);
+		const char *name = sra_xlate__relname(rel, &error);
 
 		if (!name)
 			return error;
@@ -1983,12 +1473,12 @@ static int rename_stmt(stmt *st, json_t *f)
 			return sra_xlate__invalid("constraint \"%s\" for table \"%s\" does not exist",
 						  STR(f, "subname"), t->zName);
 		if (sra_xlate__find_constraint(t, newname) ||
-		    ((con->eType == XC_PRIMARY || con->eType == XC_UNIQUE) && relation_exists(st->m, newname)))
+		    ((con->eType == XC_PRIMARY || con->eType == XC_UNIQUE) && sra_xlate__relation_exists(st->m, newname)))
 			return sra_xlate__invalid("constraint or relation \"%s\" already exists", newname);
 		free(con->zName);
 		con->zName = sra__strdup(newname);
 		/* the name is only in the CREATE TABLE text: rebuild to change it */
-		return emit_rebuild(st, t);
+		return sra_xlate__emit_rebuild(st, t);
 	}
 }
 
@@ -2011,7 +1501,7 @@ static const char *function_language(json_t *f)
 	return "sql";
 }
 
-static int dispatch(stmt *st, const char *type, json_t *f)
+static int dispatch(xl_stmt *st, const char *type, json_t *f)
 {
 	xl_ectx cx = { st->m, NULL, NULL };
 	sra_buf b = SRA_BUF_INIT;
@@ -2028,7 +1518,7 @@ static int dispatch(stmt *st, const char *type, json_t *f)
 	if (IS(type, "DropStmt"))
 		return drop_stmt(st, f);
 	if (IS(type, "AlterTableStmt"))
-		return alter_table(st, f);
+		return sra_xlate__alter_table(st, f);
 	if (IS(type, "RenameStmt"))
 		return rename_stmt(st, f);
 	if (IS(type, "CommentStmt") || IS(type, "CreateExtensionStmt"))
@@ -2051,7 +1541,7 @@ static int dispatch(stmt *st, const char *type, json_t *f)
 			sra_buf_dispose(&b);
 			return error;
 		}
-		emit(st, &b);
+		sra_xlate__emit(st, &b);
 		return 0;
 	}
 	return sra_xlate__unsupported("%s", type ? type : "this statement");
@@ -2178,7 +1668,7 @@ static void reset_sources(xl_model *m)
 /* run one parsed statement against a copy of x's model; commit on success */
 static int apply(sra_strv *out, sra_xlate *x, json_t *node, const char *observed)
 {
-	stmt st = { NULL, &x->m, SRA_STRV_INIT, false, observed != NULL, observed };
+	xl_stmt st = { NULL, &x->m, SRA_STRV_INIT, false, observed != NULL, observed };
 	xl_model *work = sra__calloc(1, sizeof(*work));
 	json_t *f;
 	const char *type = NODE(node, &f);

@@ -123,12 +123,6 @@ const char *sra_xlate__last_name(json_t *names)
 	return n ? sra_xlate__sval(json_array_get(names, n - 1)) : NULL;
 }
 
-#define NODE(n, f) sra_xlate__node((n), (f))
-#define STR(o, k) sra_xlate__str((o), (k))
-#define BOOL(o, k) sra_xlate__bool((o), (k))
-#define LIST(o, k) sra_xlate__list((o), (k))
-#define GET(o, k) json_object_get((o), (k))
-#define IS(t, name) ((t) && strcmp((t), (name)) == 0)
 
 void sra_xlate__ident(sra_buf *out, const char *name)
 {

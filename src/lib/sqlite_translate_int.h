@@ -1,14 +1,16 @@
 /*
- * Internals of the PostgreSQL → SQLite translator, shared by its three
- * files:
+ * Internals of the PostgreSQL → SQLite translator, shared by its files,
+ * each depending only on those above it:
  *
- *   sqlite_translate.c        the public API, one handler per statement kind,
- *                             table rebuilds
  *   sqlite_translate_model.c  the schema model: its structs, deep copies,
  *                             look-ups, PostgreSQL's rules for constraint
- *                             names, the SQLite text of a table or an index
+ *                             names
  *   sqlite_translate_expr.c   expressions and DML/SELECT, from libpg_query's
  *                             JSON parse tree to SQLite text
+ *   sqlite_translate_sql.c    the SQLite text of the model: a table, a
+ *                             column, a constraint, an index
+ *   sqlite_translate_alter.c  ALTER TABLE and table rebuilds
+ *   sqlite_translate.c        the public API, one handler per statement kind
  *
  * Parse-tree nodes are jansson values exactly as pg_query_parse() prints
  * them: a node is a one-key object {"TypeName": {fields}}, while a field
@@ -178,6 +180,8 @@ char *sra_xlate__choose_name(const xl_model *m, const char *name1, const char *n
 /* "a_b_c" from column names, cut as PostgreSQL cuts it (ChooseIndexNameAddition) */
 char *sra_xlate__join_names(const sra_strv *names);
 
+/* --- sqlite_translate_sql.c --- */
+
 /* the SQLite declared type of a kind: "TEXT", "INTEGER", … */
 const char *sra_xlate__sqlite_type(xl_kind k);
 
@@ -263,5 +267,48 @@ int sra_xlate__invalid(const char *fmt, ...) SRA_PRINTF(1, 2);
 json_t *sra_xlate__rename_column_refs(json_t *node, const char *table, const char *from, const char *to);
 /* distinct column names an expression references (not inside subqueries) */
 void sra_xlate__column_refs(sra_strv *out, json_t *node);
+
+/*
+ * --- sqlite_translate.c and sqlite_translate_alter.c: the statement
+ * handlers.  Each function's comment is at its definition.
+ */
+
+/* One statement being translated. */
+typedef struct xl_stmt {
+	xl_model *m;		/* the working copy of the model */
+	const xl_model *pOld;	/* the model as the database is now */
+	sra_strv out;		/* SQLite statements produced */
+	bool bDeferred;		/* PRAGMA defer_foreign_keys emitted */
+	bool bObserve;		/* replaying a sqlite block: model only, lenient */
+	const char *zRaw;	/* bObserve: the SQLite text */
+} xl_stmt;
+
+int sra_xlate__set_column_type(xl_column *c, const xl_model *m, json_t *tn);
+int sra_xlate__add_constraints(xl_stmt *st, xl_table *t, xl_constraint **pend, size_t npend);
+bool sra_xlate__same_name_set(const sra_strv *a, const sra_strv *b);
+int sra_xlate__constraint_from_node(xl_constraint **out, json_t *f, const char *column);
+int sra_xlate__check_default(xl_stmt *st, const xl_table *t, const xl_column *c);
+void sra_xlate__emitf(xl_stmt *st, const char *fmt, ...) SRA_PRINTF(2, 3);
+void sra_xlate__emit(xl_stmt *st, sra_buf *b);
+int sra_xlate__drop_referencing(xl_stmt *st, const char *table, const sra_strv *cols, bool cascade,
+			    const sra_strv *skip, sra_strv *rebuild, const char *what);
+int sra_xlate__check_serials(const xl_table *t);
+const char *sra_xlate__relname(json_t *rv, int *error);
+int sra_xlate__column_from_def(xl_column **out, xl_stmt *st, xl_table *t, json_t *cd,
+			   xl_constraint ***pend, size_t *npend);
+int sra_xlate__emit_rebuilds(xl_stmt *st, const sra_strv *tables);
+int sra_xlate__alter_table(xl_stmt *st, json_t *f);
+int sra_xlate__emit_rebuild(xl_stmt *st, xl_table *t);
+bool sra_xlate__relation_exists(const xl_model *m, const char *name);
+int sra_xlate__emit_index(xl_stmt *st, const xl_index *ix, bool if_not_exists);
+void sra_xlate__add_once(sra_strv *sv, const char *s);
+
+/* parse-tree access, as every file of the translator writes it */
+#define NODE(n, f) sra_xlate__node((n), (f))
+#define STR(o, k) sra_xlate__str((o), (k))
+#define BOOL(o, k) sra_xlate__bool((o), (k))
+#define LIST(o, k) sra_xlate__list((o), (k))
+#define GET(o, k) json_object_get((o), (k))
+#define IS(t, name) ((t) && strcmp((t), (name)) == 0)
 
 #endif
