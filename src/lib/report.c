@@ -564,7 +564,7 @@ static int load_bands(report_ctx *c, report_run *r)
 			r->bands[k][i].lo = (double)i / NBANDS;
 			r->bands[k][i].hi = (double)(i + 1) / NBANDS;
 		}
-	return c->db->be->ops->query_each(c->db->be, sra_db__is_pg(c->db)
+	return sra_db__query_each(c->db, sra_db__is_pg(c->db)
 		? "SELECT human_decision, conservative_decision, conservative_confidence, comprehensive_decision,"
 		  " comprehensive_confidence, resolver_decision, resolver_confidence FROM benchmark_result_items"
 		  " WHERE benchmark_run_id = CAST($1 AS uuid) AND human_decision IS NOT NULL"
@@ -872,7 +872,7 @@ static int errors_of(report_ctx *c, const report_run *r, const char *cls)
 	put_int(&c->b, json_object_get(counts, fn ? "fn" : "fp"));
 	sra_buf_puts(&c->b, ")</h3>");
 	/* source ids in byte order on both databases */
-	error = c->db->be->ops->query_each(c->db->be, sra_db__is_pg(c->db)
+	error = sra_db__query_each(c->db, sra_db__is_pg(c->db)
 		? "SELECT i.classification, sr.source_id, sr.title, i.human_decision,"
 		  " i.conservative_decision, i.conservative_confidence, i.conservative_rationale,"
 		  " i.comprehensive_decision, i.comprehensive_confidence, i.comprehensive_rationale,"
