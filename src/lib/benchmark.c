@@ -402,24 +402,26 @@ static void slice_bound(char out[37], int k)
 	snprintf(out, 37, "%x0000000-0000-0000-0000-000000000000", k);
 }
 
-int sra_benchmark_run(char **out, sra_db *db, const sra_benchmark_options *opts)
-{
-	sra_rows *rows = NULL;
-	sra_buf sql = SRA_BUF_INIT;
-	char run_id[37], review_id[37], started[64], finished[64], lo[37], hi[37];
-	char *config = NULL, *detail_text = NULL;
-	json_t *detail = NULL, *counts;
-	tally *t = NULL;
+/* One run in the making: what its steps share. */
+typedef struct run_ctx {
+	sra_db *db;
+	const sra_benchmark_options *opts;
+	int pg;
+	char run_id[37], review_id[37], started[64], finished[64];
+	char *config;		/* owned: config_details */
+	int64_t total;		/* the review's records */
+	tally *t;		/* owned: the items, grouped */
 	summary s;
 	sra_metrics fin, cons, comp;
-	sra_value p[24];
-	int64_t total;
-	int error, in_txn = 0, pg, k, nslices;
-	size_t i;
+	char *detail_text;	/* owned: metrics_detail */
+} run_ctx;
 
-	SRA_ASSERT_ARG(db && opts && opts->version == SRA_BENCHMARK_OPTIONS_VERSION);
-	pg = sra_db__is_pg(db);
-	if (sra__uuid_norm(review_id, opts->review_id) < 0)
+/* step 1: the options and the ids (lowercase; a new run id when none is given) */
+static int run_check_options(run_ctx *r)
+{
+	const sra_benchmark_options *opts = r->opts;
+
+	if (sra__uuid_norm(r->review_id, opts->review_id) < 0)
 		return sra_error_set(SRA_ERROR_INVALID, SRA_EINVALID,
 			"'%s' is not a review id (a UUID)", opts->review_id ? opts->review_id : "");
 	if (opts->uncertain < SRA_UNCERTAIN_INCLUDE || opts->uncertain > SRA_UNCERTAIN_ERROR)
@@ -427,62 +429,68 @@ int sra_benchmark_run(char **out, sra_db *db, const sra_benchmark_options *opts)
 	if (!(opts->threshold >= 0 && opts->threshold <= 1))
 		return sra_error_set(SRA_ERROR_INVALID, SRA_EINVALID,
 			"the threshold must be between 0 and 1");
-	if (opts->run_id && sra__uuid_norm(run_id, opts->run_id) < 0)
+	if (opts->run_id && sra__uuid_norm(r->run_id, opts->run_id) < 0)
 		return sra_error_set(SRA_ERROR_INVALID, SRA_EINVALID, "'%s' is not a run id (a UUID)",
 				     opts->run_id);
 	if (!opts->run_id)
-		sra__uuid_v4(run_id);
-	if ((error = build_config(&config, opts)) < 0)
-		goto done;
+		sra__uuid_v4(r->run_id);
+	return 0;
+}
 
-	/* a million items into twelve indexes (SQLite: a bigger page cache) */
-	if ((error = sra_db__bulk_hint(db, 1)) < 0)
-		goto done;
-	if ((error = sra_db__begin(db)) < 0)
-		goto done;
-	in_txn = 1;
-	now_iso(started);
+/* step 2: the review exists and has records */
+static int run_count_records(run_ctx *r)
+{
+	sra_value p[1] = { SRA_VAL_TEXT(r->review_id) };
+	sra_rows *rows = NULL;
+	int error;
 
-	/* the review and its records */
-	p[0] = SRA_VAL_TEXT(review_id);
-	if ((error = sra_db__query(&rows, db,
-			pg ? "SELECT (SELECT count(*) FROM systematic_reviews WHERE id = CAST($1 AS uuid)),"
-			     " (SELECT count(*) FROM search_results WHERE review_id = CAST($1 AS uuid))"
-			   : "SELECT (SELECT count(*) FROM systematic_reviews WHERE id = $1),"
-			     " (SELECT count(*) FROM search_results WHERE review_id = $1)",
+	if ((error = sra_db__query(&rows, r->db,
+			r->pg ? "SELECT (SELECT count(*) FROM systematic_reviews WHERE id = CAST($1 AS uuid)),"
+				" (SELECT count(*) FROM search_results WHERE review_id = CAST($1 AS uuid))"
+			      : "SELECT (SELECT count(*) FROM systematic_reviews WHERE id = $1),"
+				" (SELECT count(*) FROM search_results WHERE review_id = $1)",
 			p, 1)) < 0)
-		goto done;
-	if (strcmp(sra_rows_get(rows, 0, 0), "0") == 0) {
-		error = sra_error_set(SRA_ERROR_BENCHMARK, SRA_ENOTFOUND, "no review %s", review_id);
-		goto done;
-	}
-	total = strtoll(sra_rows_get(rows, 0, 1), NULL, 10);
-	sra_rows_free(rows);
-	rows = NULL;
-	if (total == 0) {
+		return error;
+	if (strcmp(sra_rows_get(rows, 0, 0), "0") == 0)
+		error = sra_error_set(SRA_ERROR_BENCHMARK, SRA_ENOTFOUND, "no review %s", r->review_id);
+	else if ((r->total = strtoll(sra_rows_get(rows, 0, 1), NULL, 10)) == 0)
 		error = sra_error_set(SRA_ERROR_BENCHMARK, SRA_EINVALID,
-			"review %s has no records: nothing to benchmark (import records first)", review_id);
-		goto done;
-	}
+			"review %s has no records: nothing to benchmark (import records first)", r->review_id);
+	sra_rows_free(rows);
+	return error;
+}
 
-	/* the run row first: the items refer to it */
-	p[0] = SRA_VAL_TEXT(run_id);
-	p[1] = SRA_VAL_TEXT(review_id);
-	p[2] = SRA_VAL_TEXT(config);
-	p[3] = SRA_VAL_TEXT(opts->notes);
-	p[4] = SRA_VAL_TEXT(started);
-	p[5] = SRA_VAL_TEXT(sra_uncertain_policy_name(opts->uncertain));
-	if ((error = sra_db__query(NULL, db, pg
+/* step 3: the run row first: the items refer to it */
+static int run_insert_row(run_ctx *r)
+{
+	sra_value p[6];
+
+	p[0] = SRA_VAL_TEXT(r->run_id);
+	p[1] = SRA_VAL_TEXT(r->review_id);
+	p[2] = SRA_VAL_TEXT(r->config);
+	p[3] = SRA_VAL_TEXT(r->opts->notes);
+	p[4] = SRA_VAL_TEXT(r->started);
+	p[5] = SRA_VAL_TEXT(sra_uncertain_policy_name(r->opts->uncertain));
+	return sra_db__query(NULL, r->db, r->pg
 			? "INSERT INTO benchmark_runs (id, review_id, config_details, run_notes, status,"
 			  " started_at, uncertain_policy) VALUES (CAST($1 AS uuid), CAST($2 AS uuid),"
 			  " CAST($3 AS jsonb), $4, 'running', CAST($5 AS timestamptz), $6)"
 			: "INSERT INTO benchmark_runs (id, review_id, config_details, run_notes, status,"
 			  " started_at, uncertain_policy) VALUES ($1, $2, $3, $4, 'running', $5, $6)",
-			p, 6)) < 0)
-		goto done;
+			p, 6);
+}
 
-	/* the items: in one statement, or in slices between which progress is told */
-	nslices = opts->progress ? 16 : 1;
+/* step 4: the items, in one statement, or in slices between which progress is told */
+static int run_write_items(run_ctx *r)
+{
+	const sra_benchmark_options *opts = r->opts;
+	sra_buf sql = SRA_BUF_INIT;
+	char lo[37], hi[37];
+	sra_value p[5];
+	int k, nslices = opts->progress ? 16 : 1, error = 0;
+
+	p[0] = SRA_VAL_TEXT(r->run_id);
+	p[1] = SRA_VAL_TEXT(r->review_id);
 	p[2] = SRA_VAL_REAL(opts->threshold);
 	for (k = 0; k < nslices; k++) {
 		int has_lo = nslices > 1 && k > 0, has_hi = nslices > 1 && k < nslices - 1;
@@ -497,111 +505,160 @@ int sra_benchmark_run(char **out, sra_db *db, const sra_benchmark_options *opts)
 			p[np++] = SRA_VAL_TEXT(hi);
 		}
 		sra_buf_clear(&sql);
-		build_items_sql(&sql, db, opts->uncertain, has_lo, has_hi);
-		if ((error = sra_db__query(NULL, db, sra_buf_cstr(&sql), p, np)) < 0)
-			goto done;
+		build_items_sql(&sql, r->db, opts->uncertain, has_lo, has_hi);
+		if ((error = sra_db__query(NULL, r->db, sra_buf_cstr(&sql), p, np)) < 0)
+			break;
 		if (opts->progress && opts->progress(opts->progress_payload,
-				k == nslices - 1 ? total : total * (k + 1) / nslices, total)) {
+				k == nslices - 1 ? r->total : r->total * (k + 1) / nslices, r->total)) {
 			error = sra_error_set(SRA_ERROR_BENCHMARK, SRA_EUSER, "the run was interrupted");
-			goto done;
+			break;
 		}
 	}
+	sra_buf_dispose(&sql);
+	return error;
+}
 
-	/* the counts */
-	t = sra__calloc(1, sizeof(*t));
-	p[0] = SRA_VAL_TEXT(run_id);
-	if ((error = sra_db__query_each(db,
-			pg ? "SELECT human_decision, final_decision, conservative_decision, comprehensive_decision,"
-			     " CASE WHEN resolver_decision IS NULL THEN 0 ELSE 1 END, count(*)"
-			     " FROM benchmark_result_items WHERE benchmark_run_id = CAST($1 AS uuid)"
-			     " GROUP BY 1, 2, 3, 4, 5"
-			   : "SELECT human_decision, final_decision, conservative_decision, comprehensive_decision,"
-			     " CASE WHEN resolver_decision IS NULL THEN 0 ELSE 1 END, count(*)"
-			     " FROM benchmark_result_items WHERE benchmark_run_id = $1"
-			     " GROUP BY 1, 2, 3, 4, 5",
-			p, 1, tally_cb, t)) < 0)
-		goto done;
-	if (t->items != total) {
-		error = sra_error_set(SRA_ERROR_BENCHMARK, SRA_ERROR,
+/* step 5: the items grouped back, every 2x2 table and its metrics */
+static int run_tally(run_ctx *r)
+{
+	sra_value p[1] = { SRA_VAL_TEXT(r->run_id) };
+	int error;
+
+	r->t = sra__calloc(1, sizeof(*r->t));
+	if ((error = sra_db__query_each(r->db,
+			r->pg ? "SELECT human_decision, final_decision, conservative_decision, comprehensive_decision,"
+				" CASE WHEN resolver_decision IS NULL THEN 0 ELSE 1 END, count(*)"
+				" FROM benchmark_result_items WHERE benchmark_run_id = CAST($1 AS uuid)"
+				" GROUP BY 1, 2, 3, 4, 5"
+			      : "SELECT human_decision, final_decision, conservative_decision, comprehensive_decision,"
+				" CASE WHEN resolver_decision IS NULL THEN 0 ELSE 1 END, count(*)"
+				" FROM benchmark_result_items WHERE benchmark_run_id = $1"
+				" GROUP BY 1, 2, 3, 4, 5",
+			p, 1, tally_cb, r->t)) < 0)
+		return error;
+	if (r->t->items != r->total)
+		return sra_error_set(SRA_ERROR_BENCHMARK, SRA_ERROR,
 			"%lld items for %lld records: the records changed during the run",
-			(long long)t->items, (long long)total);
-		goto done;
-	}
-	summarise(&s, t, opts->uncertain);
-	if ((error = sra_metrics_compute(&fin, &s.fin)) < 0 ||
-	    (error = sra_metrics_compute(&cons, &s.cons)) < 0 ||
-	    (error = sra_metrics_compute(&comp, &s.comp)) < 0)
-		goto done;
+			(long long)r->t->items, (long long)r->total);
+	summarise(&r->s, r->t, r->opts->uncertain);
+	if ((error = sra_metrics_compute(&r->fin, &r->s.fin)) < 0 ||
+	    (error = sra_metrics_compute(&r->cons, &r->s.cons)) < 0 ||
+	    (error = sra_metrics_compute(&r->comp, &r->s.comp)) < 0)
+		return error;
+	return 0;
+}
 
-	/* metrics_detail */
-	detail = json_object();
-	json_object_set_new(detail, "final", sra_metrics__json(&fin));
-	json_object_set_new(detail, "conservative", sra_metrics__json(&cons));
-	json_object_set_new(detail, "comprehensive", sra_metrics__json(&comp));
-	json_object_set_new(detail, "agreement", sra_metrics__agreement_json(&s.agree));
-	json_object_set_new(detail, "policies", policies_json(t));
-	counts = json_object();
-	json_object_set_new(counts, "items", json_integer(t->items));
-	json_object_set_new(counts, "unknown", json_integer(s.unknown));
-	json_object_set_new(counts, "uncertain", json_integer(s.uncertain));
-	json_object_set_new(counts, "unscreened", json_integer(s.unscreened));
-	json_object_set_new(counts, "resolved", json_integer(s.resolved));
+/* step 6: metrics_detail */
+static int run_build_detail(run_ctx *r)
+{
+	json_t *detail = json_object(), *counts = json_object();
+
+	json_object_set_new(detail, "final", sra_metrics__json(&r->fin));
+	json_object_set_new(detail, "conservative", sra_metrics__json(&r->cons));
+	json_object_set_new(detail, "comprehensive", sra_metrics__json(&r->comp));
+	json_object_set_new(detail, "agreement", sra_metrics__agreement_json(&r->s.agree));
+	json_object_set_new(detail, "policies", policies_json(r->t));
+	json_object_set_new(counts, "items", json_integer(r->t->items));
+	json_object_set_new(counts, "unknown", json_integer(r->s.unknown));
+	json_object_set_new(counts, "uncertain", json_integer(r->s.uncertain));
+	json_object_set_new(counts, "unscreened", json_integer(r->s.unscreened));
+	json_object_set_new(counts, "resolved", json_integer(r->s.resolved));
 	json_object_set_new(detail, "counts", counts);
-	if (!(detail_text = json_dumps(detail, JSON_COMPACT | SRA_BM_JSON_FLAGS))) {
-		error = sra_error_set(SRA_ERROR_BENCHMARK, SRA_ERROR, "cannot encode metrics_detail");
-		goto done;
-	}
+	r->detail_text = json_dumps(detail, JSON_COMPACT | SRA_BM_JSON_FLAGS);
+	json_decref(detail);
+	if (!r->detail_text)
+		return sra_error_set(SRA_ERROR_BENCHMARK, SRA_ERROR, "cannot encode metrics_detail");
+	return 0;
+}
 
-	/* the summary, and the run is complete */
-	now_iso(finished);
-	p[0] = SRA_VAL_TEXT(run_id);
-	p[1] = SRA_VAL_INT(s.fin.tp);
-	p[2] = SRA_VAL_INT(s.fin.fp);
-	p[3] = SRA_VAL_INT(s.fin.fn);
-	p[4] = SRA_VAL_INT(s.fin.tn);
-	p[5] = metric_value(&fin.sensitivity);
-	p[6] = metric_value(&fin.specificity);
-	p[7] = metric_value(&fin.accuracy);
-	p[8] = metric_value(&fin.ppv);
-	p[9] = metric_value(&fin.npv);
-	p[10] = metric_value(&fin.f1_score);
-	p[11] = metric_value(&fin.mcc);
-	p[12] = metric_value(&fin.cohen_kappa);
-	p[13] = metric_value(&fin.pabak);
-	p[14] = metric_value(&fin.lr_plus);
-	p[15] = metric_value(&fin.lr_minus);
-	p[16] = SRA_VAL_TEXT(finished);
-	p[17] = SRA_VAL_INT(t->items);
-	p[18] = SRA_VAL_INT(s.unknown);
-	p[19] = SRA_VAL_INT(s.uncertain);
-	p[20] = SRA_VAL_TEXT(detail_text);
-	sra_buf_clear(&sql);
+/* step 7: the summary, and the run is complete */
+static int run_complete(run_ctx *r)
+{
+	sra_buf sql = SRA_BUF_INIT;
+	sra_value p[21];
+	size_t i;
+	int error;
+
+	now_iso(r->finished);
+	p[0] = SRA_VAL_TEXT(r->run_id);
+	p[1] = SRA_VAL_INT(r->s.fin.tp);
+	p[2] = SRA_VAL_INT(r->s.fin.fp);
+	p[3] = SRA_VAL_INT(r->s.fin.fn);
+	p[4] = SRA_VAL_INT(r->s.fin.tn);
+	p[5] = metric_value(&r->fin.sensitivity);
+	p[6] = metric_value(&r->fin.specificity);
+	p[7] = metric_value(&r->fin.accuracy);
+	p[8] = metric_value(&r->fin.ppv);
+	p[9] = metric_value(&r->fin.npv);
+	p[10] = metric_value(&r->fin.f1_score);
+	p[11] = metric_value(&r->fin.mcc);
+	p[12] = metric_value(&r->fin.cohen_kappa);
+	p[13] = metric_value(&r->fin.pabak);
+	p[14] = metric_value(&r->fin.lr_plus);
+	p[15] = metric_value(&r->fin.lr_minus);
+	p[16] = SRA_VAL_TEXT(r->finished);
+	p[17] = SRA_VAL_INT(r->t->items);
+	p[18] = SRA_VAL_INT(r->s.unknown);
+	p[19] = SRA_VAL_INT(r->s.uncertain);
+	p[20] = SRA_VAL_TEXT(r->detail_text);
 	sra_buf_puts(&sql, "UPDATE benchmark_runs SET tp = $2, fp = $3, fn = $4, tn = $5");
 	for (i = 0; i < SRA_ARRAY_SIZE(sra_bm__typed_metrics); i++)
-		sra_buf_printf(&sql, pg ? ", %s = CAST($%zu AS double precision)" : ", %s = $%zu",
+		sra_buf_printf(&sql, r->pg ? ", %s = CAST($%zu AS double precision)" : ", %s = $%zu",
 			       sra_bm__typed_metrics[i], i + 6);
-	sra_buf_puts(&sql, pg
+	sra_buf_puts(&sql, r->pg
 		? ", status = 'completed', finished_at = CAST($17 AS timestamptz), n_items = $18,"
 		  " n_unknown = $19, n_uncertain = $20, metrics_detail = CAST($21 AS jsonb)"
 		  " WHERE id = CAST($1 AS uuid)"
 		: ", status = 'completed', finished_at = $17, n_items = $18,"
 		  " n_unknown = $19, n_uncertain = $20, metrics_detail = $21 WHERE id = $1");
-	if ((error = sra_db__query(NULL, db, sra_buf_cstr(&sql), p, 21)) < 0)
+	error = sra_db__query(NULL, r->db, sra_buf_cstr(&sql), p, 21);
+	sra_buf_dispose(&sql);
+	return error;
+}
+
+/*
+ * A run is its steps in one transaction: the records counted, the run row,
+ * the items, their tally and metrics, metrics_detail, the run completed.
+ */
+int sra_benchmark_run(char **out, sra_db *db, const sra_benchmark_options *opts)
+{
+	run_ctx r;
+	int error, in_txn = 0;
+
+	SRA_ASSERT_ARG(db && opts && opts->version == SRA_BENCHMARK_OPTIONS_VERSION);
+	memset(&r, 0, sizeof(r));
+	r.db = db;
+	r.opts = opts;
+	r.pg = sra_db__is_pg(db);
+	if ((error = run_check_options(&r)) < 0)
+		return error;
+	if ((error = build_config(&r.config, opts)) < 0)
 		goto done;
-	if ((error = sra_db__commit(db)) < 0)
+
+	/* a million items into twelve indexes (SQLite: a bigger page cache) */
+	if ((error = sra_db__bulk_hint(db, 1)) < 0)
+		goto done;
+	if ((error = sra_db__begin(db)) < 0)
+		goto done;
+	in_txn = 1;
+	now_iso(r.started);
+	if ((error = run_count_records(&r)) < 0 ||
+	    (error = run_insert_row(&r)) < 0 ||
+	    (error = run_write_items(&r)) < 0 ||
+	    (error = run_tally(&r)) < 0 ||
+	    (error = run_build_detail(&r)) < 0 ||
+	    (error = run_complete(&r)) < 0 ||
+	    (error = sra_db__commit(db)) < 0)
 		goto done;
 	in_txn = 0;
 	if (out)
-		*out = sra__strdup(run_id);
+		*out = sra__strdup(r.run_id);
 done:
 	if (in_txn)
 		sra_db__rollback(db);
 	sra_db__bulk_hint(db, 0);
-	sra_rows_free(rows);
-	sra_buf_dispose(&sql);
-	json_decref(detail);
-	free(detail_text);
-	free(config);
-	free(t);
+	free(r.detail_text);
+	free(r.config);
+	free(r.t);
 	return error;
 }
