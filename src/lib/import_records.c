@@ -393,64 +393,87 @@ sra_import_summary *sra_import__sink_summary(rec_ctx *c)
 	return c->sum;
 }
 
-/* a table row: the header, a record, or a row at or after the end of the data */
-static int on_row(void *payload, size_t line, size_t ncells, const char *const *cells, const size_t *lens)
+/* whether every cell of a row is empty after trimming (such rows are skipped) */
+static int row_is_blank(size_t ncells, const char *const *cells, const size_t *lens)
 {
-	rec_ctx *c = payload;
-	sra_import__record r;
-	const char *s;
-	size_t n, i;
-	int empty = 1;
+	size_t i;
 
-	for (i = 0; i < ncells && empty; i++) {
-		s = cells[i];
-		n = lens[i];
+	for (i = 0; i < ncells; i++) {
+		const char *s = cells[i];
+		size_t n = lens[i];
+
 		sra_import__trim(&s, &n);
-		empty = n == 0;
-	}
-	if (empty)
-		return 0;		/* entirely empty rows are skipped */
-	if (!c->have_header)
-		return on_header(c, line, ncells, cells, lens);
-
-	/*
-	 * The end of the data first, before any check of the row's width: a
-	 * totals block below the records may reach past the header's last column.
-	 */
-	s = (size_t)c->col[F_SOURCE_ID] < ncells ? cells[c->col[F_SOURCE_ID]] : "";
-	n = (size_t)c->col[F_SOURCE_ID] < ncells ? lens[c->col[F_SOURCE_ID]] : 0;
-	sra_import__trim(&s, &n);
-	if (c->ended) {
 		if (n)
-			return bad_row(c, line, "column '%s': source id '%.*s' below the end of the data (line %zu has an empty %s): a gap in the records, not a totals block",
-				       cell_name(c, F_SOURCE_ID), (int)(n < 60 ? n : 60), s, c->sum->end_line,
-				       cell_name(c, F_SOURCE_ID));
-		c->sum->ignored++;
-		return 0;
+			return 0;
 	}
-	if (!n) {
+	return 1;
+}
+
+/* a cell of field f, trimmed; "" when the row is shorter */
+static void trimmed_cell(const rec_ctx *c, int f, size_t ncells, const char *const *cells, const size_t *lens,
+			 const char **s, size_t *n)
+{
+	*s = (size_t)c->col[f] < ncells ? cells[c->col[f]] : "";
+	*n = (size_t)c->col[f] < ncells ? lens[c->col[f]] : 0;
+	sra_import__trim(s, n);
+}
+
+/*
+ * The end of the data, before any check of the row's width: a totals block
+ * below the records may reach past the header's last column.  1 when the
+ * row is at or after the end (*error says whether that is wrong), else 0.
+ */
+static int row_past_end(int *error, rec_ctx *c, size_t line, const char *id, size_t idn)
+{
+	*error = 0;
+	if (c->ended) {
+		if (idn)
+			*error = bad_row(c, line, "column '%s': source id '%.*s' below the end of the data (line %zu has an empty %s): a gap in the records, not a totals block",
+					 cell_name(c, F_SOURCE_ID), (int)(idn < 60 ? idn : 60), id, c->sum->end_line,
+					 cell_name(c, F_SOURCE_ID));
+		else
+			c->sum->ignored++;
+		return 1;
+	}
+	if (!idn) {
 		c->ended = 1;
 		c->sum->end_line = line;
 		c->sum->ignored++;
-		return 0;
+		return 1;
 	}
+	return 0;
+}
 
-	/* a record needs a title or an abstract (a totals row has neither, and may be wider than the header) */
-	{
-		static const int ta[] = { F_TITLE, F_ABSTRACT };
-		int blank = 1;
-		for (i = 0; i < 2 && blank; i++) {
-			const char *v = (size_t)c->col[ta[i]] < ncells ? cells[c->col[ta[i]]] : "";
-			size_t vn = (size_t)c->col[ta[i]] < ncells ? lens[c->col[ta[i]]] : 0;
-			sra_import__trim(&v, &vn);
-			blank = vn == 0;
-		}
-		if (blank)
-			return bad_row(c, line, "column '%s': source id '%.*s' has neither a title nor an abstract (a totals row? the records end at the first empty %s)",
-				       cell_name(c, F_SOURCE_ID), (int)(n < 60 ? n : 60), s, cell_name(c, F_SOURCE_ID));
+/*
+ * The checks and fields of a record below return 1 when the row stops there
+ * (*error: bad_row's answer, 0 when --skip-invalid lists the row), else 0.
+ */
+
+/* a record needs a title or an abstract (a totals row has neither, and may be wider than the header) */
+static int check_title_or_abstract(int *error, rec_ctx *c, size_t line, size_t ncells, const char *const *cells,
+				   const size_t *lens, const char *id, size_t idn)
+{
+	static const int ta[] = { F_TITLE, F_ABSTRACT };
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		const char *v;
+		size_t vn;
+
+		trimmed_cell(c, ta[i], ncells, cells, lens, &v, &vn);
+		if (vn)
+			return 0;
 	}
+	*error = bad_row(c, line, "column '%s': source id '%.*s' has neither a title nor an abstract (a totals row? the records end at the first empty %s)",
+		       cell_name(c, F_SOURCE_ID), (int)(idn < 60 ? idn : 60), id, cell_name(c, F_SOURCE_ID));
+	return 1;
+}
 
-	/* normalise every cell: whole numbers lose a decimal part of zeros */
+/* normalise every cell (whole numbers lose a decimal part of zeros); UTF-8 and the row's width checked */
+static int normalise_cells(int *error, rec_ctx *c, size_t line, size_t ncells, const char *const *cells, const size_t *lens)
+{
+	size_t i;
+
 	if (ncells > c->ncap) {
 		c->ncap = ncells;
 		c->norm = sra__realloc(c->norm, ncells * sizeof(*c->norm));
@@ -459,47 +482,70 @@ static int on_row(void *payload, size_t line, size_t ncells, const char *const *
 	for (i = 0; i < ncells; i++) {
 		c->norm[i] = (char *)cells[i];
 		c->nlen[i] = sra_import__whole_len(cells[i], lens[i]);
-		if (!sra_import__utf8_ok(cells[i], lens[i]))
-			return bad_row(c, line, "column '%s': not valid UTF-8 text",
-				       i < c->ncols ? c->keys[i] : "(beyond the header)");
+		if (!sra_import__utf8_ok(cells[i], lens[i])) {
+			*error = bad_row(c, line, "column '%s': not valid UTF-8 text",
+					 i < c->ncols ? c->keys[i] : "(beyond the header)");
+			return 1;
+		}
 	}
 	for (i = c->ncols; i < ncells; i++)
-		if (lens[i])
-			return bad_row(c, line, "%zu cells, but the header has %zu columns (cell %zu: '%.60s')",
-				       ncells, c->ncols, i + 1, cells[i]);
+		if (lens[i]) {
+			*error = bad_row(c, line, "%zu cells, but the header has %zu columns (cell %zu: '%.60s')",
+					 ncells, c->ncols, i + 1, cells[i]);
+			return 1;
+		}
+	return 0;
+}
 
-	memset(&r, 0, sizeof(r));
-	cell_of(c, F_SOURCE_ID, 1, &r.source_id, &r.source_id_len, ncells);
-	r.id_where = c->id_where;
+/* the record's key: its source id, and source_db from a column (else --source-db, else inferred by the sink) */
+static int record_key(int *error, rec_ctx *c, size_t line, sra_import__record *r, size_t ncells)
+{
+	const char *d;
+	size_t dn;
 
-	/* source_db: a column, else --source-db, else inferred (sra_import__sink_put) */
-	{
-		const char *d;
-		size_t dn;
-		cell_of(c, F_SOURCE_DB, 1, &d, &dn, ncells);
-		if (dn && !(r.source_db = sra_import__source_db_label(d, dn)))
-			return bad_row(c, line, "column '%s': unknown source database '%.*s' (PubMed, Scopus, Embase, Other, benchmark_csv)",
-				       cell_name(c, F_SOURCE_DB), (int)dn, d);
+	cell_of(c, F_SOURCE_ID, 1, &r->source_id, &r->source_id_len, ncells);
+	r->id_where = c->id_where;
+	cell_of(c, F_SOURCE_DB, 1, &d, &dn, ncells);
+	if (dn && !(r->source_db = sra_import__source_db_label(d, dn))) {
+		*error = bad_row(c, line, "column '%s': unknown source database '%.*s' (PubMed, Scopus, Embase, Other, benchmark_csv)",
+				 cell_name(c, F_SOURCE_DB), (int)dn, d);
+		return 1;
 	}
+	return 0;
+}
 
-	/* the human decision: its column, else Rayyan's RAYYAN-INCLUSION in the notes */
-	r.human = -1;
+/* the human decision: its column, else Rayyan's RAYYAN-INCLUSION in the notes */
+static int record_human(int *error, rec_ctx *c, size_t line, sra_import__record *r, size_t ncells)
+{
+	r->human = -1;
 	if (c->col[F_HUMAN] >= 0) {
 		const char *d;
 		size_t dn;
+
 		cell_of(c, F_HUMAN, 1, &d, &dn, ncells);
-		if ((r.human = parse_decision(d, dn)) == -2)
-			return bad_row(c, line, "column '%s': unknown decision '%.*s' (expected Y/N, yes/no, true/false, 1/0, include(d)/exclude(d), or empty/NA/unknown)",
-				       cell_name(c, F_HUMAN), (int)dn, d);
+		if ((r->human = parse_decision(d, dn)) == -2) {
+			*error = bad_row(c, line, "column '%s': unknown decision '%.*s' (expected Y/N, yes/no, true/false, 1/0, include(d)/exclude(d), or empty/NA/unknown)",
+					 cell_name(c, F_HUMAN), (int)dn, d);
+			return 1;
+		}
 	} else if (c->col_notes >= 0 && (size_t)c->col_notes < ncells) {
 		int found = 0;
-		if (sra_import__rayyan_decision(&r.human, &found, c->norm[c->col_notes], c->nlen[c->col_notes]) < 0)
-			return bad_row(c, line, "column '%s': RAYYAN-INCLUSION is not {\"name\"=>\"Included|Excluded|Maybe\", …}",
-				       c->keys[c->col_notes]);
+
+		if (sra_import__rayyan_decision(&r->human, &found, c->norm[c->col_notes], c->nlen[c->col_notes]) < 0) {
+			*error = bad_row(c, line, "column '%s': RAYYAN-INCLUSION is not {\"name\"=>\"Included|Excluded|Maybe\", …}",
+					 c->keys[c->col_notes]);
+			return 1;
+		}
 		c->rayyan_seen |= found;
 	}
+	return 0;
+}
 
-	/* raw_data: the whole row, header → cell */
+/* raw_data: the whole row, header → cell */
+static void record_raw(rec_ctx *c, sra_import__record *r, size_t ncells)
+{
+	size_t i;
+
 	sra_buf_clear(&c->raw);
 	sra_buf_putc(&c->raw, '{');
 	for (i = 0; i < c->ncols; i++) {
@@ -513,39 +559,63 @@ static int on_row(void *payload, size_t line, size_t ncells, const char *const *
 			sra_buf_put(&c->raw, "\"\"", 2);
 	}
 	sra_buf_putc(&c->raw, '}');
-	r.raw = c->raw.ptr;
+	r->raw = c->raw.ptr;
+}
 
-	/* text fields: NULL when empty */
-	{
-		static const int textf[] = { F_DOI, F_TITLE, F_ABSTRACT, F_JOURNAL, F_YEAR };
-		size_t k;
-		for (k = 0; k < 5; k++) {
-			const char *v;
-			size_t vn;
-			int trim = textf[k] == F_DOI || textf[k] == F_YEAR;
-			cell_of(c, textf[k], trim, &v, &vn, ncells);
-			free(c->own[k]);
-			c->own[k] = NULL;
-			if (!vn) {
-				r.text[k] = NULL;
-			} else if (v[vn] == '\0') {
-				r.text[k] = v;
-			} else {
-				c->own[k] = sra__strndup(v, vn);
-				r.text[k] = c->own[k];
-			}
+/* text fields (NULL when empty), authors and keywords */
+static void record_texts(rec_ctx *c, sra_import__record *r, size_t ncells)
+{
+	static const int textf[] = { F_DOI, F_TITLE, F_ABSTRACT, F_JOURNAL, F_YEAR };
+	const char *v;
+	size_t vn, k;
+
+	for (k = 0; k < 5; k++) {
+		int trim = textf[k] == F_DOI || textf[k] == F_YEAR;
+
+		cell_of(c, textf[k], trim, &v, &vn, ncells);
+		free(c->own[k]);
+		c->own[k] = NULL;
+		if (!vn) {
+			r->text[k] = NULL;
+		} else if (v[vn] == '\0') {
+			r->text[k] = v;
+		} else {
+			c->own[k] = sra__strndup(v, vn);
+			r->text[k] = c->own[k];
 		}
 	}
-	{
-		const char *v;
-		size_t vn;
-		cell_of(c, F_AUTHORS, 0, &v, &vn, ncells);
-		split_list(c, &c->authors, v, vn, 1);
-		r.authors = c->authors.size ? c->authors.ptr : NULL;
-		cell_of(c, F_KEYWORDS, 0, &v, &vn, ncells);
-		split_list(c, &c->keywords, v, vn, 0);
-		r.keywords = c->keywords.size ? c->keywords.ptr : NULL;
-	}
+	cell_of(c, F_AUTHORS, 0, &v, &vn, ncells);
+	split_list(c, &c->authors, v, vn, 1);
+	r->authors = c->authors.size ? c->authors.ptr : NULL;
+	cell_of(c, F_KEYWORDS, 0, &v, &vn, ncells);
+	split_list(c, &c->keywords, v, vn, 0);
+	r->keywords = c->keywords.size ? c->keywords.ptr : NULL;
+}
+
+/* a table row: the header, a record, or a row at or after the end of the data */
+static int on_row(void *payload, size_t line, size_t ncells, const char *const *cells, const size_t *lens)
+{
+	rec_ctx *c = payload;
+	sra_import__record r;
+	const char *id;
+	size_t idn;
+	int error = 0;
+
+	if (row_is_blank(ncells, cells, lens))
+		return 0;
+	if (!c->have_header)
+		return on_header(c, line, ncells, cells, lens);
+	trimmed_cell(c, F_SOURCE_ID, ncells, cells, lens, &id, &idn);
+	if (row_past_end(&error, c, line, id, idn))
+		return error;
+	memset(&r, 0, sizeof(r));
+	if (check_title_or_abstract(&error, c, line, ncells, cells, lens, id, idn) ||
+	    normalise_cells(&error, c, line, ncells, cells, lens) ||
+	    record_key(&error, c, line, &r, ncells) ||
+	    record_human(&error, c, line, &r, ncells))
+		return error;
+	record_raw(c, &r, ncells);
+	record_texts(c, &r, ncells);
 	return sra_import__sink_put(c, line, &r);
 }
 
