@@ -50,7 +50,7 @@ static int require_pg(void)
 	return v && strcmp(v, "1") == 0;
 }
 
-static int admin_exec(const char *sql)
+int sra_test_pg_admin(const char *sql)
 {
 	const char *admin = getenv("TEST_DATABASE_URL");
 	sra_db *db = NULL;
@@ -79,9 +79,9 @@ char *sra_test_pg_url(void)
 	}
 	snprintf(name, sizeof(name), "sra_test_%ld_%d", (long)getpid(), counter++);
 	snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s", name);
-	admin_exec(sql);
+	sra_test_pg_admin(sql);
 	snprintf(sql, sizeof(sql), "CREATE DATABASE %s", name);
-	if (admin_exec(sql) < 0) {
+	if (sra_test_pg_admin(sql) < 0) {
 		const sra_error *e = sra_error_last();
 		fail_msg("cannot create %s on the test server: %s", name, e ? e->message : "?");
 	}
@@ -118,7 +118,7 @@ void sra_test_pg_drop(const char *url)
 	memcpy(name, slash + 1, len);
 	name[len] = '\0';
 	snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s WITH (FORCE)", name);
-	admin_exec(sql);
+	sra_test_pg_admin(sql);
 }
 
 char *sra_test_db_url(char **dir, const char *dialect, const char *file)

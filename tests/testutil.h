@@ -36,6 +36,8 @@ char *sra_test_sqlite_url(const char *dir, const char *name);
  */
 char *sra_test_pg_url(void);
 void sra_test_pg_drop(const char *url);
+/* run one statement on the test server's own database (TEST_DATABASE_URL) */
+int sra_test_pg_admin(const char *sql);
 
 /*
  * A fresh, empty database for a group of cases: a file named `file` in a new

@@ -38,7 +38,7 @@ typedef struct {
 	json_t *j;		/* the same, parsed; owned */
 	const json_t *detail;	/* j's metrics_detail (an object, or NULL); borrowed */
 	const char *id;		/* borrowed from j */
-	char label[24];		/* "Run 1" */
+	char label[32];		/* "Run 1" */
 	sra_uncertain_policy policy;
 	sra_svg_band bands[RV_N][NBANDS];	/* decisions with a known human decision */
 } report_run;

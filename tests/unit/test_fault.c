@@ -385,16 +385,13 @@ typedef struct fx {
 static void admin(const char *fmt, ...) SRA_PRINTF(1, 2);
 static void admin(const char *fmt, ...)
 {
-	sra_db *db = NULL;
 	sra_buf sql = SRA_BUF_INIT;
 	va_list ap;
 
 	va_start(ap, fmt);
 	sra_buf_vprintf(&sql, fmt, ap);
 	va_end(ap);
-	sra_assert_ok(sra_db_open(&db, getenv("TEST_DATABASE_URL"), NULL));
-	sra_assert_ok(sra_db__exec(db, sra_buf_cstr(&sql)));
-	sra_db_free(db);
+	sra_assert_ok(sra_test_pg_admin(sra_buf_cstr(&sql)));
 	sra_buf_dispose(&sql);
 }
 
