@@ -112,7 +112,8 @@ SRA_EXTERN(int) sra_benchmark_counts(sra_confusion *out, sra_db *db, const char 
 typedef enum {
 	SRA_BENCHMARK_TEXT = 0,	/* a report or table for people, at most 80 columns */
 	SRA_BENCHMARK_JSON = 1,
-	SRA_BENCHMARK_CSV = 2	/* RFC 4180: CRLF line ends, quotes where needed */
+	SRA_BENCHMARK_CSV = 2,	/* RFC 4180: CRLF line ends, quotes where needed */
+	SRA_BENCHMARK_IDS = 3	/* sra_benchmark_list only: one full run id per line (shell completion) */
 } sra_benchmark_format;
 
 /**

@@ -81,6 +81,17 @@ SRA_EXTERN(const char *) sra_db_dialect(const sra_db *db);
 /** The URL the handle was opened with, password masked (borrowed). */
 SRA_EXTERN(const char *) sra_db_url(const sra_db *db);
 
+/** The version of the SQLite library in use, e.g. "3.40.1" (static). */
+SRA_EXTERN(const char *) sra_db_sqlite_version(void);
+
+/**
+ * The version of libpq, which is loaded with dlopen() only when a PostgreSQL
+ * URL is first opened: PQlibVersion() (e.g. 150010 for 15.10), or 0 when it
+ * is not loaded.  With `load` non-zero it is loaded now if it can be; 0 then
+ * means it cannot be loaded (libpq5 is not installed).
+ */
+SRA_EXTERN(int) sra_db_libpq_version(int load);
+
 struct sra_rows;
 
 #endif

@@ -23,13 +23,13 @@
 typedef struct bm_opts {
 	const char *url, *review, *notes, *config, *uncertain, *threshold;
 	const char *classification, *what, *format, *output;
-	int json, quiet, timestamp;
+	int json, quiet, timestamp, ids;
 	char **args;	/* positional arguments (into argv, permuted by getopt) */
 	int nargs;
 } bm_opts;
 
 enum { OPT_REVIEW = 256, OPT_NOTES, OPT_CONFIG, OPT_UNCERTAIN, OPT_THRESHOLD,
-       OPT_CLASSIFICATION, OPT_WHAT, OPT_FORMAT, OPT_JSON, OPT_TIMESTAMP };
+       OPT_CLASSIFICATION, OPT_WHAT, OPT_FORMAT, OPT_JSON, OPT_TIMESTAMP, OPT_IDS };
 
 static const struct option long_options[] = {
 	{ "url",            required_argument, NULL, 'u' },
@@ -44,6 +44,7 @@ static const struct option long_options[] = {
 	{ "output",         required_argument, NULL, 'o' },
 	{ "json",           no_argument,       NULL, OPT_JSON },
 	{ "timestamp",      no_argument,       NULL, OPT_TIMESTAMP },
+	{ "ids",            no_argument,       NULL, OPT_IDS },
 	{ "quiet",          no_argument,       NULL, 'q' },
 	{ "help",           no_argument,       NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
@@ -71,6 +72,7 @@ static int parse_opts(bm_opts *o, int argc, char **argv, const char *help)
 		case 'o': o->output = optarg; break;
 		case OPT_JSON: o->json = 1; break;
 		case OPT_TIMESTAMP: o->timestamp = 1; break;
+		case OPT_IDS: o->ids = 1; break;
 		case 'q': o->quiet = 1; break;
 		case 'h':
 			fputs(help, stdout);
@@ -215,10 +217,11 @@ done:
 /* ---- list, show, items, export, compare, delete -------------------------- */
 
 static const char list_help[] =
-	"usage: sra benchmark list [--review ID] [--json] [--url URL]\n"
+	"usage: sra benchmark list [--review ID] [--json | --ids] [--url URL]\n"
 	"\n"
 	"The benchmark runs, newest first: id prefix, start, status, items,\n"
-	"sensitivity, specificity, uncertain policy and notes.\n";
+	"sensitivity, specificity, uncertain policy and notes.  --ids prints\n"
+	"only their full ids, one per line (for scripts and shell completion).\n";
 
 static int bm_list(int argc, char **argv)
 {
@@ -233,7 +236,8 @@ static int bm_list(int argc, char **argv)
 		return rc;
 	if ((rc = cli_open_db(&db, o.url)) != CLI_OK)
 		return rc;
-	rc = sra_benchmark_list(&text, db, o.review, o.json ? SRA_BENCHMARK_JSON : SRA_BENCHMARK_TEXT);
+	rc = sra_benchmark_list(&text, db, o.review, o.ids ? SRA_BENCHMARK_IDS
+				: o.json ? SRA_BENCHMARK_JSON : SRA_BENCHMARK_TEXT);
 	rc = rc < 0 ? cli_error_lib(rc) : print_and_free(text);
 	sra_db_free(db);
 	return rc;

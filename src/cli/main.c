@@ -24,11 +24,23 @@ static const cli_command commands[] = {
 	{ NULL, NULL, NULL }
 };
 
+/*
+ * sra's version, then SQLite's (linked) and libpq's when it is loaded.  libpq
+ * is loaded on the first PostgreSQL URL, never for --version (start-up
+ * time): `sra version --libpq` loads it to tell.
+ */
 static int cmd_version(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	printf("sra %s\n", sra_version());
+	int load = 0, v;
+
+	if (argc > 2 || (argc == 2 && strcmp(argv[1], "--libpq") != 0))
+		return cli_usage_error("usage: sra version [--libpq]");
+	load = argc == 2;
+	printf("sra %s\nSQLite %s\n", sra_version(), sra_db_sqlite_version());
+	if ((v = sra_db_libpq_version(load)) > 0)
+		printf("libpq %d.%d\n", v / 10000, v % 10000);
+	else if (load)
+		printf("libpq not installed (apt-get install libpq5)\n");
 	return CLI_OK;
 }
 

@@ -37,7 +37,7 @@
 	X(PQresultStatus) X(PQresultErrorField) X(PQresultErrorMessage) \
 	X(PQntuples) X(PQnfields) X(PQfname) X(PQgetvalue) X(PQgetisnull) X(PQgetlength) \
 	X(PQclear) X(PQputCopyEnd) X(PQgetCopyData) X(PQfreemem) \
-	X(PQsendQueryParams) X(PQsetSingleRowMode) X(PQputCopyData)
+	X(PQsendQueryParams) X(PQsetSingleRowMode) X(PQputCopyData) X(PQlibVersion)
 
 struct pq_api {
 #define X(f) __typeof__(f) *f;
@@ -55,6 +55,7 @@ static const struct {
 };
 
 static struct pq_api pq;		/* filled once by load_libpq */
+static _Atomic int pq_loaded;		/* 1 once load_libpq has run and succeeded */
 static char pq_load_error[512];		/* "" when pq is usable */
 static pthread_once_t pq_once = PTHREAD_ONCE_INIT;
 
@@ -81,6 +82,7 @@ static void load_libpq(void)
 		memcpy((char *)&api + pq_symbols[i].offset, &sym, sizeof(sym));
 	}
 	pq = api;
+	pq_loaded = 1;
 }
 
 static int need_libpq(void)
@@ -89,6 +91,15 @@ static int need_libpq(void)
 	if (pq_load_error[0])
 		return sra_error_set(SRA_ERROR_DB, SRA_EBACKEND, "%s", pq_load_error);
 	return 0;
+}
+
+int sra_db_libpq_version(int load)
+{
+	if (load)
+		pthread_once(&pq_once, load_libpq);
+	else if (!pq_loaded)
+		return 0;	/* not loaded (yet); pq_once may still be unrun */
+	return pq_loaded ? pq.PQlibVersion() : 0;
 }
 
 /* ---- the backend ------------------------------------------------------ */

@@ -719,3 +719,8 @@ const sra_backend_ops sra_backend_sqlite = {
 		    " || substr('89ab', 1 + (random() & 3), 1) || substr(hex(randomblob(2)), 2)"
 		    " || '-' || hex(randomblob(6)))",
 };
+
+const char *sra_db_sqlite_version(void)
+{
+	return sqlite3_libversion();
+}

@@ -341,6 +341,12 @@ int sra_benchmark_list(char **out, sra_db *db, const char *review_id, sra_benchm
 	sra_buf_puts(&sql, " ORDER BY coalesce(started_at, created_at) DESC, id");
 	if ((error = sra_db__query(&rows, db, sra_buf_cstr(&sql), p, review_id ? 1 : 0)) < 0)
 		goto done;
+	if (fmt == SRA_BENCHMARK_IDS) {
+		for (r = 0; r < rows->nrows; r++)
+			sra_buf_printf(&b, "%s\n", sra_rows_get(rows, r, BM_RUN_ID));
+		*out = sra_buf_detach(&b);
+		goto done;
+	}
 	if (fmt == SRA_BENCHMARK_JSON) {
 		json_t *a = json_array();
 
