@@ -3,11 +3,15 @@
 #   make test    install, build, start a throwaway PostgreSQL 15, run every test on both databases
 #   make bench   the speed targets of the issues, as ratios against baselines (bench/README.md)
 #   make asan    the suite under AddressSanitizer and UBSan
+#   make install PREFIX=/usr/local DESTDIR=   (make uninstall undoes it)
+#   make deb     the Debian packages sra, libsra0 and libsra-dev, into $(BUILD)/deb
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 CMAKE_FLAGS ?=
+PREFIX ?= /usr/local
+DESTDIR ?=
 
-.PHONY: all deps build demo test test-only asan bench clean
+.PHONY: all deps build demo test test-only asan bench clean install uninstall deb
 
 all: build
 
@@ -35,6 +39,21 @@ asan: deps
 
 bench: deps build
 	scripts/pg-test-server.sh bench/run.sh $(BUILD)/sra
+
+# The prefix is set at configure time (libsra.pc and the multiarch libdir
+# depend on it); DESTDIR only at install time, as usual.
+install: $(BUILD)/build.ninja
+	cmake -S . -B $(BUILD) -DCMAKE_INSTALL_PREFIX=$(PREFIX) >/dev/null
+	cmake --build $(BUILD)
+	DESTDIR=$(DESTDIR) cmake --install $(BUILD)
+
+uninstall:
+	DESTDIR=$(DESTDIR) cmake --build $(BUILD) --target uninstall
+
+# dpkg-buildpackage on a copy of the tracked sources (it writes its results
+# next to the source tree): $(BUILD)/deb/*.deb
+deb:
+	scripts/build-deb.sh $(BUILD)/deb
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

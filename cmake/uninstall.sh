@@ -7,7 +7,7 @@ if [ ! -f "$manifest" ]; then
   echo "uninstall: $manifest not found (run make install first)" >&2
   exit 1
 fi
-while IFS= read -r f; do
+while IFS= read -r f || [ -n "$f" ]; do
   [ -n "$f" ] || continue
   if [ -e "${DESTDIR:-}$f" ] || [ -L "${DESTDIR:-}$f" ]; then
     rm -f -- "${DESTDIR:-}$f"

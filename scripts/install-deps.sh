@@ -11,6 +11,7 @@ PKGS=(
   libpq-dev postgresql-15 postgresql-client-15 libsqlite3-dev sqlite3 libpg-query-dev
   libjansson-dev libcsv-dev libzip-dev libexpat1-dev uuid-dev nettle-dev libcmocka-dev
   libxlsxwriter-dev pgbouncer hyperfine jq time
+  scdoc debhelper dpkg-dev lintian fakeroot groff-base man-db bash-completion binutils
   chromium python3
 )
 # Skip the network when everything is already there (a developer rerunning make).

@@ -135,3 +135,19 @@ run_cases() {
   echo "$PASSED passed, $FAILED failed"
   [ "$FAILED" = 0 ]
 }
+
+# run_plain_cases CASE...: cases that need no database, each run once
+run_plain_cases() {
+  local c
+  for c in "$@"; do
+    CASE_FAILED=0
+    ( cd "$TMP" || exit 1; "$c"; exit "$CASE_FAILED" ) || CASE_FAILED=1
+    if [ "$CASE_FAILED" = 0 ]; then
+      PASSED=$((PASSED + 1)); echo "ok   $c"
+    else
+      FAILED=$((FAILED + 1)); echo "FAIL $c"
+    fi
+  done
+  echo "$PASSED passed, $FAILED failed"
+  [ "$FAILED" = 0 ]
+}
