@@ -176,4 +176,26 @@ PY
   bash "$check" "$TMP/degenerate.html" "$ART" degenerate || fail "degenerate report in chromium"
 }
 
-run_cases case_report_data_and_escaping case_report_bad_input case_report_same_on_both case_report_in_a_browser
+# the usage block of the spec ("Usage accounting") in metrics_detail is shown
+# as a table with every figure, n/a for a null cost, and a token figure
+case_report_usage() {
+  [ "$BACKEND" = sqlite ] || return 0	# the page is drawn from show --json, the same on both (see above)
+  expect_exit 0 "$SRA" demo --seed 5 --records 80 --url "$URL" || return
+  local run; run=$(q "SELECT id FROM benchmark_runs")
+  local u='{"calls": 61, "calls_with_usage": 49, "input_tokens": 81234, "output_tokens": 9021, "latency_ms": {"p50": 512, "p95": 903, "max": 1210}, "wall_ms": 305000, "cost_usd": 0.293, "cost_per_record_usd": 0.0048, "cost_per_included_usd": 0.019}'
+  local none='{"calls": 7, "calls_with_usage": 0, "input_tokens": 0, "output_tokens": 0, "latency_ms": {"p50": null, "p95": null, "max": null}, "wall_ms": null, "cost_usd": null, "cost_per_record_usd": null, "cost_per_included_usd": null}'
+  q "UPDATE benchmark_runs SET metrics_detail = json_set(metrics_detail, '\$.usage',
+     json('{\"reviewers\": {\"conservative\": $u, \"comprehensive\": $u, \"resolver\": $none}, \"total\": $u}'))" >/dev/null
+  expect_exit 0 "$SRA" benchmark report "$run" -o "$TMP/u.html" --url "$URL" || return
+  local usage; usage=$(tr "\n" " " <"$TMP/u.html" | sed -n 's/.*<section id="usage">\(.*\)<\/section>.*/\1/p')
+  [ -n "$usage" ] || { fail "no usage section"; return; }
+  for want in '<td>input tokens</td><td class="n">81234</td>' '<td>latency p95 (ms)</td><td class="n">903</td>' \
+              '<td>cost (USD)</td><td class="n">0.293</td><td class="n">0.293</td><td class="n">n/a</td>' \
+              '<td>calls</td><td class="n">61</td><td class="n">61</td><td class="n">7</td><td class="n">61</td>' \
+              '<title>tokens per reviewer</title>'; do
+    printf '%s' "$usage" | grep -qF "$want" || fail "usage section lacks: $want"
+  done
+}
+
+run_cases case_report_data_and_escaping case_report_bad_input case_report_usage case_report_same_on_both \
+  case_report_in_a_browser
