@@ -1,14 +1,47 @@
 /* Error reporting and command dispatch shared by the sra command. */
 #include "cli.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* the system's error of the first failed write to stdout, 0 while none */
+static int stdout_errno;
+
+int cli_write_stdout(void *payload, const char *data, size_t len)
+{
+	(void)payload;
+	if (fwrite(data, 1, len, stdout) == len)
+		return 0;
+	if (!stdout_errno)
+		stdout_errno = errno ? errno : EIO;
+	return SRA_ERROR;
+}
+
+int cli_finish_stdout(int rc)
+{
+	int failed = 0;
+
+	errno = 0;
+	if (fflush(stdout) != 0 || ferror(stdout))
+		failed = errno ? errno : EIO;
+	if (fclose(stdout) != 0 && !failed)
+		failed = errno ? errno : EIO;
+	if (!stdout_errno)
+		stdout_errno = failed;
+	if (stdout_errno && rc == CLI_OK)
+		return cli_fail("cannot write the output: %s", strerror(stdout_errno));
+	return rc;
+}
+
 int cli_error_lib(int error)
 {
 	const sra_error *e = sra_error_last();
+
+	if (stdout_errno)	/* the library stopped because our write failed */
+		return cli_fail("cannot write the output: %s", strerror(stdout_errno));
 
 	fprintf(stderr, "sra: %s\n", e && e->message ? e->message : "unknown error");
 	if (error == SRA_ECONFLICT)

@@ -12,6 +12,8 @@
 
 #include <sra/sra.h>
 
+#include <stddef.h>
+
 /* exit codes (migrations.md) */
 enum {
 	CLI_OK = 0,		/* success */
@@ -25,6 +27,19 @@ typedef struct cli_command {
 	int (*run)(int argc, char **argv);
 	const char *summary;
 } cli_command;
+
+/*
+ * stdout for the library's streamed output (sra_benchmark_write_fn): a
+ * failed write is remembered, and cli_error_lib then reports the system's
+ * message rather than the library's.
+ */
+int cli_write_stdout(void *payload, const char *data, size_t len);
+/*
+ * At exit: flush and close stdout; when that (or any earlier write) failed
+ * and the command had succeeded, print "cannot write the output: <strerror>"
+ * and return CLI_FAIL, else return rc.
+ */
+int cli_finish_stdout(int rc);
 
 /* print "sra: <message>" for the last libsra error; return its exit code */
 int cli_error_lib(int error);

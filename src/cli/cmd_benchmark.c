@@ -69,7 +69,11 @@ static int parse_opts(bm_opts *o, int argc, char **argv, const char *help)
 		case OPT_CLASSIFICATION: o->classification = optarg; break;
 		case OPT_WHAT: o->what = optarg; break;
 		case OPT_FORMAT: o->format = optarg; break;
-		case 'o': o->output = optarg; break;
+		case 'o':
+			if (!*optarg)
+				return cli_usage_error("%s: -o needs a file name ('-' for stdout)", argv[0]);
+			o->output = optarg;
+			break;
 		case OPT_JSON: o->json = 1; break;
 		case OPT_TIMESTAMP: o->timestamp = 1; break;
 		case OPT_IDS: o->ids = 1; break;
@@ -95,14 +99,6 @@ static int want_args(const bm_opts *o, int n, const char *cmd, const char *what)
 {
 	if (o->nargs != n)
 		return cli_usage_error("benchmark %s: expected %s (see --help)", cmd, what);
-	return 0;
-}
-
-static int write_stdout(void *payload, const char *data, size_t len)
-{
-	(void)payload;
-	if (fwrite(data, 1, len, stdout) != len)
-		return -1;
 	return 0;
 }
 
@@ -293,7 +289,7 @@ static int bm_items(int argc, char **argv)
 	if ((rc = cli_open_db(&db, o.url)) != CLI_OK)
 		return rc;
 	rc = sra_benchmark_items(db, o.args[0], classes, o.json ? SRA_BENCHMARK_JSON : SRA_BENCHMARK_TEXT,
-				 write_stdout, NULL);
+				 cli_write_stdout, NULL);
 	if (rc < 0)
 		rc = cli_error_lib(rc);
 	else if (fflush(stdout) != 0)
@@ -341,7 +337,7 @@ static int bm_export(int argc, char **argv)
 	if (o.output && strcmp(o.output, "-") != 0)
 		rc = sra_benchmark_export_file(db, o.args[0], what, fmt, o.output);
 	else
-		rc = sra_benchmark_export(db, o.args[0], what, fmt, write_stdout, NULL);
+		rc = sra_benchmark_export(db, o.args[0], what, fmt, cli_write_stdout, NULL);
 	if (rc < 0)
 		rc = cli_error_lib(rc);
 	else if (fflush(stdout) != 0)
@@ -409,7 +405,7 @@ static int bm_report(int argc, char **argv)
 	if (o.output && strcmp(o.output, "-") != 0)
 		rc = sra_benchmark_report_file(db, runs, (size_t)o.nargs, &ro, o.output);
 	else
-		rc = sra_benchmark_report(db, runs, (size_t)o.nargs, &ro, write_stdout, NULL);
+		rc = sra_benchmark_report(db, runs, (size_t)o.nargs, &ro, cli_write_stdout, NULL);
 	if (rc < 0)
 		rc = cli_error_lib(rc);
 	else if (fflush(stdout) != 0)

@@ -64,11 +64,16 @@ static int cmd_help(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	int rc;
+
 	if (argc < 2)
 		return cmd_help(argc, argv) == CLI_OK ? CLI_USAGE : CLI_USAGE;
 	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0)
-		return cmd_version(argc - 1, argv + 1);
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
-		return cmd_help(argc - 1, argv + 1);
-	return cli_dispatch("sra", commands, argc, argv);
+		rc = cmd_version(argc - 1, argv + 1);
+	else if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
+		rc = cmd_help(argc - 1, argv + 1);
+	else
+		rc = cli_dispatch("sra", commands, argc, argv);
+	/* every command that prints: a failed write (> /dev/full) is a failure */
+	return cli_finish_stdout(rc);
 }

@@ -82,10 +82,12 @@ json_t *sra_bm__jsonb_order(json_t *j);
 int sra_bm__final_counts(sra_confusion *c, const sra_rows *run, const json_t *detail);
 
 /*
- * Write a file atomically: `produce` streams its content through the write
- * function it is given into a temporary file next to `path`, which is then
- * renamed over `path`; on any failure `path` is untouched and the
- * temporary file removed.  Returns produce's error, or -1 (SRA_ERROR_OS).
+ * Write the file `path` (src/lib/output.c): `produce` streams its content
+ * through the write function it is given.  A regular file is written to a
+ * temporary file next to it and renamed over it, keeping its permissions;
+ * on any failure it is untouched and the temporary file removed.  A FIFO,
+ * a device or /dev/stdout is written through, never replaced.  Returns
+ * produce's error, or -1 (SRA_ERROR_OS) with the system's message.
  */
 typedef int (*sra_bm_produce_fn)(void *ctx, sra_benchmark_write_fn write, void *payload);
 int sra_bm__write_file(const char *path, sra_bm_produce_fn produce, void *ctx);

@@ -397,66 +397,6 @@ int sra_benchmark_export(sra_db *db, const char *run, sra_export_what what,
 	return error;
 }
 
-/* ---- into a file, atomically --------------------------------------------- */
-
-typedef struct {
-	int fd;
-	int os_errno;
-} file_sink;
-
-static int write_fd(void *payload, const char *data, size_t len)
-{
-	file_sink *f = payload;
-
-	while (len) {
-		ssize_t n = write(f->fd, data, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			f->os_errno = errno;
-			return sra_error_set(SRA_ERROR_OS, SRA_ERROR, "cannot write the export: %s",
-					     strerror(errno));
-		}
-		data += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-int sra_bm__write_file(const char *path, sra_bm_produce_fn produce, void *ctx)
-{
-	file_sink f = { -1, 0 };
-	char *tmp = NULL;
-	const char *slash;
-	int error;
-
-	/* the temporary file next to the target, so rename() is atomic */
-	slash = strrchr(path, '/');
-	if (slash)
-		tmp = sra__sprintf("%.*s/.%s.XXXXXX", (int)(slash - path), path, slash + 1);
-	else
-		tmp = sra__sprintf(".%s.XXXXXX", path);
-	if ((f.fd = mkstemp(tmp)) < 0) {
-		error = sra_error_set(SRA_ERROR_OS, SRA_ERROR, "cannot create a file next to '%s': %s",
-				      path, strerror(errno));
-		free(tmp);
-		return error;
-	}
-	fchmod(f.fd, 0644);
-	error = produce(ctx, write_fd, &f);
-	if (error == 0 && fsync(f.fd) < 0)
-		error = sra_error_set(SRA_ERROR_OS, SRA_ERROR, "cannot write '%s': %s", path, strerror(errno));
-	if (close(f.fd) < 0 && error == 0)
-		error = sra_error_set(SRA_ERROR_OS, SRA_ERROR, "cannot write '%s': %s", path, strerror(errno));
-	if (error == 0 && rename(tmp, path) < 0)
-		error = sra_error_set(SRA_ERROR_OS, SRA_ERROR, "cannot write '%s': %s", path, strerror(errno));
-	if (error)
-		unlink(tmp);
-	free(tmp);
-	return error;
-}
-
 typedef struct {
 	sra_db *db;
 	const char *run;
