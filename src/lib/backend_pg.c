@@ -18,11 +18,14 @@
 #include "common.h"
 #include "sra/db.h"
 #include "sra/sys/backend.h"
+#include "db_int.h"
 
 #include <ctype.h>
 #include <dlfcn.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <pwd.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -37,7 +40,8 @@
 	X(PQresultStatus) X(PQresultErrorField) X(PQresultErrorMessage) \
 	X(PQntuples) X(PQnfields) X(PQfname) X(PQgetvalue) X(PQgetisnull) X(PQgetlength) \
 	X(PQclear) X(PQputCopyEnd) X(PQgetCopyData) X(PQfreemem) \
-	X(PQsendQueryParams) X(PQsetSingleRowMode) X(PQputCopyData) X(PQlibVersion)
+	X(PQsendQueryParams) X(PQsetSingleRowMode) X(PQputCopyData) X(PQlibVersion) \
+	X(PQconninfoParse) X(PQconninfoFree)
 
 struct pq_api {
 #define X(f) __typeof__(f) *f;
@@ -816,59 +820,27 @@ static void push_secret(sra_strv *sv, const char *s, size_t len, int decode)
 }
 
 /*
- * The passwords in a URI (user:password@, ?password=) or keyword string
- * (password=…), raw and decoded: libpq quotes parts of a malformed target
- * in its messages ("invalid percent-encoded token: …").
+ * The passwords of target (sra_db__password_spans), raw and decoded, and
+ * each piece of them between '@', '/', '?', ':', '&' and '#': libpq quotes
+ * parts of a malformed target in its messages ("invalid port number: …").
  */
 static void find_secrets(sra_strv *out, const char *target)
 {
-	const char *p = strstr(target, "://");
+	size_t spans[16][2], n, i;
 
-	if (p) {	/* as sra_db_mask_url tells a URI from a keyword string */
-		const char *auth = p + 3, *end = auth + strcspn(auth, "/?");
-		const char *colon = NULL, *at = NULL, *c, *q;
+	n = sra_db__password_spans(spans, SRA_ARRAY_SIZE(spans), target);
+	for (i = 0; i < n; i++) {
+		const char *s = target + spans[i][0], *end = target + spans[i][1], *piece = s, *c;
 
-		for (c = auth; c < end; c++) {
-			if (*c == '@')
-				at = c;
-			if (*c == ':' && !colon && !at)
-				colon = c;
-		}
-		if (colon && at && colon < at) {
-			const char *piece = colon + 1;
-
-			push_secret(out, piece, (size_t)(at - piece), 1);
-			/* libpq ends the password at the first '@': the rest may be quoted as a host */
-			for (c = piece; c <= at; c++)
-				if (c == at || *c == '@') {
+		push_secret(out, s, (size_t)(end - s), 1);
+		if (*s == '\'' && end - s >= 2)
+			push_secret(out, s + 1, (size_t)(end - s - 2), 0);
+		for (c = s; c <= end; c++)
+			if (c == end || strchr("@/?:&#", *c)) {
+				if (piece != s || c != end)
 					push_secret(out, piece, (size_t)(c - piece), 1);
-					piece = c + 1;
-				}
-		}
-		for (q = strchr(auth, '?'); q; q = strchr(q + 1, '&'))
-			if (strncmp(q + 1, "password=", 9) == 0)
-				push_secret(out, q + 10, strcspn(q + 10, "&"), 1);
-		return;
-	}
-	for (p = target; (p = strstr(p, "password")); p += 8) {
-		const char *v = p + 8;
-
-		if (p != target && !isspace((unsigned char)p[-1]))
-			continue;
-		while (isspace((unsigned char)*v))
-			v++;
-		if (*v++ != '=')
-			continue;
-		while (isspace((unsigned char)*v))
-			v++;
-		if (*v == '\'') {
-			const char *e = v + 1;
-			while (*e && *e != '\'')
-				e += (*e == '\\' && e[1]) ? 2 : 1;
-			push_secret(out, v + 1, (size_t)(e - v - 1), 0);
-		} else {
-			push_secret(out, v, strcspn(v, " \t\n\r"), 0);
-		}
+				piece = c + 1;
+			}
 	}
 }
 
@@ -903,20 +875,74 @@ static void scrub(sra_buf *msg, const sra_strv *secrets)
 	}
 }
 
+void sra_pg__scrub(sra_buf *msg, const char *target)
+{
+	sra_strv secrets = SRA_STRV_INIT;
+
+	find_secrets(&secrets, target);
+	scrub(msg, &secrets);
+	sra_strv_dispose(&secrets);
+}
+
+int sra_pg__final_dbname(char **out, const char *target)
+{
+	PQconninfoOption *opts, *o;
+	char *err = NULL, *masked;
+	const char *dbname = NULL, *service = NULL, *user = NULL;
+	int error;
+
+	*out = NULL;
+	if ((error = need_libpq()) < 0)
+		return error;
+	if (!(opts = pq.PQconninfoParse(target, &err))) {
+		masked = sra_db_mask_url(target);
+		error = sra_error_set(SRA_ERROR_CONFIG, SRA_EINVALID, "'%s' is not a connection string libpq reads",
+				      masked);
+		free(masked);
+		if (err)
+			pq.PQfreemem(err);	/* its text may quote the password */
+		return error;
+	}
+	for (o = opts; o->keyword; o++) {
+		if (!o->val || !*o->val)
+			continue;
+		if (strcmp(o->keyword, "dbname") == 0)
+			dbname = o->val;
+		else if (strcmp(o->keyword, "service") == 0)
+			service = o->val;
+		else if (strcmp(o->keyword, "user") == 0)
+			user = o->val;
+	}
+	/* what libpq does next: a service file, then PGDATABASE, then the user name */
+	if (!dbname && (service || (getenv("PGSERVICE") && *getenv("PGSERVICE")))) {
+		error = sra_error_set(SRA_ERROR_CONFIG, SRA_EINVALID,
+				      "a service file chooses the database: name it with dbname= as well");
+	} else {
+		if (!dbname && getenv("PGDATABASE") && *getenv("PGDATABASE"))
+			dbname = getenv("PGDATABASE");
+		if (!dbname)
+			dbname = user ? user : getenv("PGUSER");
+		if (!dbname || !*dbname) {
+			struct passwd *pw = getpwuid(geteuid());
+			dbname = pw ? pw->pw_name : NULL;
+		}
+		*out = sra__strdup(dbname ? dbname : "");
+	}
+	pq.PQconninfoFree(opts);
+	return error;
+}
+
 /* the masked target and libpq's message, without any password */
 static int connect_failed(PGconn *conn, const char *target)
 {
 	sra_buf why = SRA_BUF_INIT;
-	sra_strv secrets = SRA_STRV_INIT;
 	char *masked = sra_db_mask_url(target);
 	int error;
 
 	put_one_line(&why, conn ? pq.PQerrorMessage(conn) : "out of memory");
-	find_secrets(&secrets, target);
-	scrub(&why, &secrets);
+	sra_pg__scrub(&why, target);
 	error = sra_error_set(SRA_ERROR_DB, SRA_EBACKEND, "cannot connect to %s: %s",
 			      masked, sra_buf_cstr(&why));
-	sra_strv_dispose(&secrets);
 	sra_buf_dispose(&why);
 	free(masked);
 	return error;

@@ -7,6 +7,7 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <strings.h>
 
 /* NULL-terminated, looked up by URL scheme (sqlite3_vfs_find) */
 static const sra_backend_ops *const available[] = {
@@ -195,92 +196,91 @@ void sra_url__dispose(sra_url *u)
 	memset(u, 0, sizeof(*u));
 }
 
-char *sra_db_mask_url(const char *url)
+/*
+ * The passwords in url, as [start, end) offsets; returns how many (at most
+ * max).  Generous by design -- masking a little too much is harmless:
+ *  - user:password@ in a URI, or in a string that is no URL at all, reaches
+ *    from the first ':' after the scheme to the LAST '@' (a raw '/', '@' or
+ *    '?' in the password is not ended early);
+ *  - password=VALUE in any case, as a keyword (quoted or up to white space)
+ *    or a URI query parameter (up to '&').
+ */
+size_t sra_db__password_spans(size_t (*spans)[2], size_t max, const char *url)
 {
-	sra_buf b = SRA_BUF_INIT;
-	const char *p;
+	size_t n = 0;
+	const char *p, *start, *at = NULL, *c;
+	int keyword = is_keyword_conninfo(url);
 
-	if (!url)
-		return sra__strdup("");
-	if (is_keyword_conninfo(url)) {
-		/* password=secret or password='se cret' */
-		p = url;
-		while (*p) {
-			const char *hit = strstr(p, "password");
-			const char *v;
-			if (!hit) {
-				sra_buf_puts(&b, p);
-				break;
-			}
-			v = hit + 8;
-			while (isspace((unsigned char)*v))
-				v++;
-			if (*v != '=' || (hit != url && !isspace((unsigned char)hit[-1]))) {
-				sra_buf_put(&b, p, (size_t)(hit - p) + 8);
-				p = hit + 8;
-				continue;
-			}
-			sra_buf_put(&b, p, (size_t)(v - p) + 1);
-			v++;
-			while (isspace((unsigned char)*v))
-				v++;
-			if (*v == '\'') {
-				for (v++; *v && *v != '\''; v++)
-					if (*v == '\\' && v[1])
-						v++;
-				if (*v)
-					v++;
-			} else {
-				while (*v && !isspace((unsigned char)*v))
-					v++;
-			}
-			sra_buf_puts(&b, "****");
-			p = v;
-		}
-		return sra_buf_detach(&b);
-	}
-
-	p = strstr(url, "://");
-	if (!p)
-		return sra__strdup(url);
-	{
-		const char *auth = p + 3;
-		const char *end = auth + strcspn(auth, "/?");
-		const char *at = NULL, *c, *colon = NULL;
-
-		for (c = auth; c < end; c++)
+	if (!keyword) {
+		start = strstr(url, "://");
+		start = start ? start + 3 : url;
+		for (c = start; *c; c++)
 			if (*c == '@')
 				at = c;
 		if (at)
-			for (c = auth; c < at; c++)
+			for (c = start; c < at; c++)
 				if (*c == ':') {
-					colon = c;
+					if (n < max && c + 1 < at) {
+						spans[n][0] = (size_t)(c + 1 - url);
+						spans[n++][1] = (size_t)(at - url);
+					}
 					break;
 				}
-		if (colon) {
-			sra_buf_put(&b, url, (size_t)(colon - url) + 1);
-			sra_buf_puts(&b, "****");
-			p = at;
-		} else {
-			p = url;
-		}
 	}
-	/* a password=… query parameter */
-	while (*p) {
-		const char *hit = strstr(p, "password=");
-		if (!hit || (hit[-1] != '?' && hit[-1] != '&')) {
-			if (!hit) {
-				sra_buf_puts(&b, p);
-				break;
-			}
-			sra_buf_put(&b, p, (size_t)(hit - p) + 9);
-			p = hit + 9;
+	for (p = url; *p; p++) {
+		const char *v;
+
+		if (strncasecmp(p, "password", 8) != 0)
+			continue;
+		if (p != url && !isspace((unsigned char)p[-1]) && p[-1] != '?' && p[-1] != '&')
+			continue;
+		v = p + 8;
+		while (isspace((unsigned char)*v))
+			v++;
+		if (*v != '=')
+			continue;
+		v++;
+		while (isspace((unsigned char)*v))
+			v++;
+		start = v;
+		if (keyword && *v == '\'') {
+			for (v++; *v && *v != '\''; v++)
+				if (*v == '\\' && v[1])
+					v++;
+			if (*v)
+				v++;
+		} else {
+			while (*v && !isspace((unsigned char)*v) && (keyword || *v != '&'))
+				v++;
+		}
+		if (n < max && v > start) {
+			spans[n][0] = (size_t)(start - url);
+			spans[n++][1] = (size_t)(v - url);
+		}
+		p = v - 1;
+	}
+	return n;
+}
+
+char *sra_db_mask_url(const char *url)
+{
+	sra_buf b = SRA_BUF_INIT;
+	size_t spans[16][2], n, i, done = 0;
+
+	if (!url)
+		return sra__strdup("");
+	n = sra_db__password_spans(spans, SRA_ARRAY_SIZE(spans), url);
+	for (i = 0; i < n; i++) {
+		if (spans[i][0] < done) {	/* overlaps the span masked last */
+			if (spans[i][1] > done)
+				done = spans[i][1];
 			continue;
 		}
-		sra_buf_put(&b, p, (size_t)(hit - p) + 9);
+		sra_buf_put(&b, url + done, spans[i][0] - done);
 		sra_buf_puts(&b, "****");
-		p = hit + 9 + strcspn(hit + 9, "&");
+		done = spans[i][1];
 	}
+	sra_buf_puts(&b, url + done);
 	return sra_buf_detach(&b);
 }
 
@@ -401,11 +401,29 @@ int sra_db_resolve_url(char **out, char **env_out, const sra_resolve_options *op
 		}
 		if ((error = sra_db__parse_url(&u, url)) < 0)
 			goto done;
+		/* judge the database libpq will use, not the one the URL seems to name */
+		if (u.ops == &sra_backend_postgresql) {
+			char *final = NULL;
+
+			if ((error = sra_pg__final_dbname(&final, u.target)) < 0) {
+				sra_error_prefix("ENVIRONMENT=test refuses TEST_DATABASE_URL");
+				sra_url__dispose(&u);
+				goto done;
+			}
+			free(u.dbname);
+			u.dbname = final;
+		}
 		if (!u.dbname || !strstr(u.dbname, "test")) {
 			char *m = sra_db_mask_url(url);
+			sra_buf name = SRA_BUF_INIT;
+
+			/* libpq may read a piece of a raw password as the name */
+			sra_buf_puts(&name, u.dbname ? u.dbname : "");
+			sra_pg__scrub(&name, url);
 			error = sra_error_set(SRA_ERROR_CONFIG, SRA_EINVALID,
 				"ENVIRONMENT=test refuses TEST_DATABASE_URL %s: its database name '%s' does not contain \"test\"",
-				m, u.dbname ? u.dbname : "");
+				m, sra_buf_cstr(&name));
+			sra_buf_dispose(&name);
 			free(m);
 		}
 		sra_url__dispose(&u);

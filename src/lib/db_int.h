@@ -40,6 +40,20 @@ const sra_backend_ops *sra_db__backend_ops(const char *dialect);
 int sra_db__parse_url(sra_url *out, const char *url);
 void sra_url__dispose(sra_url *u);
 
+/* where the passwords of a URL or keyword string are (sra_db_mask_url masks them) */
+size_t sra_db__password_spans(size_t (*spans)[2], size_t max, const char *url);
+
+/*
+ * The database libpq would connect to for target (PQconninfoParse: the last
+ * dbname= wins, a URI's path and ?dbname= as libpq reads them; else
+ * PGDATABASE, else the user name); caller frees *out.  A target whose
+ * database a service file chooses (service=, PGSERVICE) is refused as
+ * ambiguous.  SRA_ERROR_CONFIG on a target libpq cannot parse.
+ */
+int sra_pg__final_dbname(char **out, const char *target);
+/* replace in msg every password (or piece of one) of target with "****" */
+void sra_pg__scrub(sra_buf *msg, const char *target);
+
 /* ---- the wrappers: one line each, the contract is sys/backend.h's ---- */
 
 static inline const sra_backend_ops *sra_db__ops(const sra_db *db)

@@ -105,7 +105,7 @@ int sra_import__read_csv(const sra_import__reader *r)
 	char *buf = NULL;
 	struct stat sb;
 	uint64_t done = 0, total = 0;
-	int error = 0, bol = 1, first = 1, inited = 0;
+	int error = 0, bol = 1, first = 1, inited = 0, cr_pending = 0;
 
 	memset(&st, 0, sizeof(st));
 	st.r = r;
@@ -138,13 +138,35 @@ int sra_import__read_csv(const sra_import__reader *r)
 		}
 		if (first) {
 			first = 0;
+			if ((error = sra_import__not_utf16(r->path, (const unsigned char *)buf, got)) < 0)
+				goto done;
 			if (got >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
 				off = 3;
 		}
 		while (off < got) {
-			const char *nl = memchr(buf + off, '\n', got - off);
-			size_t n = nl ? (size_t)(nl - (buf + off)) + 1 : got - off;
+			/* a line ends at LF, CRLF or a lone CR (old Mac files): count each once */
+			const char *nl = buf + off;
+			size_t n;
 
+			if (cr_pending && *nl == '\n') {	/* the LF of a CRLF split across reads */
+				cr_pending = 0;
+				if ((error = feed(&st, &p, nl, 1, 0)) < 0)
+					goto done;
+				off++;
+				continue;
+			}
+			cr_pending = 0;
+			while (nl < buf + got && *nl != '\n' && *nl != '\r')
+				nl++;
+			if (nl < buf + got && *nl == '\r') {
+				if (nl + 1 < buf + got && nl[1] == '\n')
+					nl++;
+				else if (nl + 1 == buf + got)
+					cr_pending = 1;
+			}
+			if (nl == buf + got)
+				nl = NULL;
+			n = nl ? (size_t)(nl - (buf + off)) + 1 : got - off;
 			if ((error = feed(&st, &p, buf + off, n, bol)) < 0)
 				goto done;
 			off += n;
@@ -189,7 +211,7 @@ int sra_import_detect_format(sra_import_format *out, const char *path, int allow
 {
 	unsigned char buf[CHUNK];
 	size_t got, i, start = 0;
-	int quoted = 0, tabs = 0, commas = 0;
+	int quoted = 0, tabs = 0, commas = 0, error;
 	FILE *f;
 
 	SRA_ASSERT_ARG(out && path);
@@ -203,6 +225,8 @@ int sra_import_detect_format(sra_import_format *out, const char *path, int allow
 	}
 	if (got >= 4 && memcmp(buf, "\xd0\xcf\x11\xe0", 4) == 0)
 		return sra_import__fail("%s: a legacy Excel (.xls) or other OLE file: save it as XLSX or CSV", path);
+	if ((error = sra_import__not_utf16(path, buf, got)) < 0)
+		return error;
 	if (got >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
 		start = 3;
 	while (start < got && (buf[start] == ' ' || buf[start] == '\t' || buf[start] == '\r' || buf[start] == '\n'))

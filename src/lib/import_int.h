@@ -139,6 +139,9 @@ int sra_import__set_add(sra_import__set *s, const char *key, size_t len, size_t 
 int sra_import__set_has(const sra_import__set *s, const char *key, size_t len);
 void sra_import__set_dispose(sra_import__set *s);
 
+/* 0, or "PATH: a UTF-16 file: …" when buf (a file's first bytes) is UTF-16 */
+int sra_import__not_utf16(const char *path, const unsigned char *buf, size_t len);
+
 /* a statement run many times (sra_db__prepare) */
 typedef struct sra_import__stmt {
 	sra_db *db;

@@ -154,37 +154,62 @@ static int field_index(const char *name, size_t len)
 	return -1;
 }
 
+/*
+ * The raw_data keys: the header names, trimmed; an empty one is column_N,
+ * and the same name again gets _2, _3, … (a name taken already is skipped).
+ * Linear in the columns: a set of the names given out, and for each name
+ * the next suffix to try, so 3,000 copies of one name are not 3,000^2 tries.
+ */
+static int unique_keys(rec_ctx *c, size_t line, size_t ncells, const char *const *cells, const size_t *lens)
+{
+	sra_import__set used = { 0 }, first = { 0 };
+	size_t *next = sra__calloc(ncells ? ncells : 1, sizeof(*next));	/* by a name's first column */
+	size_t i;
+
+	for (i = 0; i < ncells; i++) {
+		const char *s = cells[i];
+		size_t n = lens[i], j;
+		char *k, *base;
+
+		if (!sra_import__utf8_ok(cells[i], lens[i])) {
+			sra_import__set_dispose(&used);
+			sra_import__set_dispose(&first);
+			free(next);
+			return sra_import__fail("%s:%zu: header of column %zu is not valid UTF-8", c->path, line, i + 1);
+		}
+		sra_import__trim(&s, &n);
+		base = n ? sra__strndup(s, n) : sra__sprintf("column_%zu", i + 1);
+		if (sra_import__set_add(&first, base, strlen(base), i, &j) == 0) {
+			j = i;	/* else j is the column where this name came first */
+			next[i] = 2;
+		}
+		k = sra__strdup(base);
+		while (sra_import__set_has(&used, k, strlen(k))) {
+			free(k);
+			k = sra__sprintf("%s_%zu", base, next[j]++);
+		}
+		free(base);
+		sra_import__set_add(&used, k, strlen(k), i, NULL);
+		c->keys[i] = k;
+	}
+	sra_import__set_dispose(&used);
+	sra_import__set_dispose(&first);
+	free(next);
+	return 0;
+}
+
 static int on_header(rec_ctx *c, size_t line, size_t ncells, const char *const *cells, const size_t *lens)
 {
 	size_t i, j;
-	int f;
+	int f, error;
 
 	/* trailing empty header cells are not columns */
 	while (ncells && lens[ncells - 1] == 0)
 		ncells--;
 	c->ncols = ncells;
 	c->keys = sra__calloc(ncells ? ncells : 1, sizeof(*c->keys));
-	for (i = 0; i < ncells; i++) {
-		const char *s = cells[i];
-		size_t n = lens[i];
-		char *k;
-		int dup = 1;
-
-		if (!sra_import__utf8_ok(cells[i], lens[i]))
-			return sra_import__fail("%s:%zu: header of column %zu is not valid UTF-8", c->path, line, i + 1);
-		sra_import__trim(&s, &n);
-		k = n ? sra__strndup(s, n) : sra__sprintf("column_%zu", i + 1);
-		/* the same name twice: the later one gets _2, _3, … in raw_data */
-		for (j = 0; j < i; j++) {
-			if (strcmp(c->keys[j], k) == 0) {
-				char *k2 = sra__sprintf("%s_%d", k, ++dup);
-				free(k);
-				k = k2;
-				j = (size_t)-1;	/* check the new name again */
-			}
-		}
-		c->keys[i] = k;
-	}
+	if ((error = unique_keys(c, line, ncells, cells, lens)) < 0)
+		return error;
 	for (f = 0; f < NFIELDS; f++) {
 		c->col[f] = -1;
 		for (j = 0; j < SRA_ARRAY_SIZE(fields[f].headers) && fields[f].headers[j] && c->col[f] < 0; j++)

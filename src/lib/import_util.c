@@ -433,3 +433,24 @@ void sra_import__report(const sra_import_options *opts, double t0, double *last,
 	p.elapsed_s = now - t0;
 	opts->progress(&p, opts->payload);
 }
+
+/* ---- encodings -------------------------------------------------------------- */
+
+int sra_import__not_utf16(const char *path, const unsigned char *buf, size_t len)
+{
+	size_t i, even = 0, odd = 0;
+
+	if (len >= 2 && ((buf[0] == 0xff && buf[1] == 0xfe) || (buf[0] == 0xfe && buf[1] == 0xff)))
+		goto utf16;
+	/* no byte order mark, but ASCII text with every other byte NUL */
+	for (i = 0; i + 1 < len && i < 512; i += 2) {
+		even += buf[i] == 0 && buf[i + 1] != 0;
+		odd += buf[i + 1] == 0 && buf[i] != 0;
+	}
+	if (i >= 8 && (even * 4 >= i || odd * 4 >= i))
+		goto utf16;
+	return 0;
+utf16:
+	return sra_import__fail("%s: a UTF-16 file: sra reads UTF-8 (convert it: iconv -f UTF-16 -t UTF-8 %s > %s.utf8)",
+				path, path, path);
+}

@@ -25,6 +25,8 @@
 #include "zip_dl.h"
 
 #define MAX_COLS 16384		/* XFD, Excel's last column */
+/* a longer cell is refused, as the CSV reader refuses a longer record */
+#define MAX_CELL_BYTES ((size_t)256 * 1024 * 1024)
 
 typedef struct xlsx xlsx;
 
@@ -38,6 +40,8 @@ struct xlsx {
 	const sra_import__reader *r;
 	zip_t *za;
 	XML_Parser parser;
+	const char *part;		/* the part being parsed */
+	size_t max_cell;		/* MAX_CELL_BYTES, or SRA_TEST_MAX_CELL_BYTES in tests */
 	int error;			/* set by a handler: stop */
 
 	/* workbook.xml: the sheets in order */
@@ -144,6 +148,7 @@ static int parse_part(xlsx *x, const char *name, const xml_handlers *h, int requ
 		error = zip_fail(x, zip_strerror(x->za));
 		goto done;
 	}
+	x->part = name;
 	x->parser = XML_ParserCreate(NULL);
 	XML_SetUserData(x->parser, x);
 	XML_SetElementHandler(x->parser, h->start, h->end);
@@ -289,12 +294,29 @@ static void sst_end(void *data, const XML_Char *name)
 	}
 }
 
+/* append to the text being collected, or stop past the cap (bounded memory) */
+static void add_text(xlsx *x, const XML_Char *s, int len)
+{
+	if (x->error)
+		return;
+	if (x->text.size + (size_t)len > x->max_cell) {
+		if (x->in_cell)
+			stop(x, sra_import__fail("%s: %s, cell %s: a text longer than %zu bytes",
+						 x->r->path, x->part, x->cell_ref, x->max_cell));
+		else
+			stop(x, sra_import__fail("%s: %s, shared string %zu: a text longer than %zu bytes",
+						 x->r->path, x->part, x->nsst, x->max_cell));
+		return;
+	}
+	sra_buf_put(&x->text, s, (size_t)len);
+}
+
 static void collect_text(void *data, const XML_Char *s, int len)
 {
 	xlsx *x = data;
 
 	if (x->in_t && !x->in_rph)
-		sra_buf_put(&x->text, s, (size_t)len);
+		add_text(x, s, len);
 }
 
 /* ---- the worksheet ------------------------------------------------------- */
@@ -501,7 +523,7 @@ static void sheet_text(void *data, const XML_Char *s, int len)
 	xlsx *x = data;
 
 	if (x->in_cell && x->in_t && !x->in_rph)
-		sra_buf_put(&x->text, s, (size_t)len);
+		add_text(x, s, len);
 }
 
 /* ---- the whole -------------------------------------------------------------- */
@@ -520,6 +542,12 @@ int sra_import__read_xlsx(const sra_import__reader *r)
 
 	memset(&x, 0, sizeof(x));
 	x.r = r;
+	x.max_cell = MAX_CELL_BYTES;
+	{	/* a test hook, so a test of the cap needs no 256 MiB */
+		const char *cap = getenv("SRA_TEST_MAX_CELL_BYTES");
+		if (cap && strtoull(cap, NULL, 10) > 0)
+			x.max_cell = (size_t)strtoull(cap, NULL, 10);
+	}
 	if ((error = sra_zip__load()) < 0)
 		return error;
 	if (!(x.za = zip_open(r->path, ZIP_RDONLY | ZIP_CHECKCONS, &zerr))) {

@@ -102,4 +102,78 @@ case_outputs() {
   assert_eq "$(db_state; files_state "$d")" "$before" "database and files after failed outputs"
 }
 
-run_cases case_outputs
+# ---- 3. passwords never printed; 4. the test guard judges libpq's database ----
+
+# no_secret: stderr holds none of the password's pieces
+no_secret() {
+  local piece
+  for piece in "$@"; do
+    case "$ERR" in *"$piece"*) fail "password piece '$piece' printed: $ERR" ;; esac
+  done
+}
+
+case_passwords() {
+  local before; before=$(db_state)
+  local h="host=/nonexistent-sra-socket"
+  # URLs whose password holds /, @ or ?, and the server unreachable
+  expect_exit 1 "$SRA" db current --url "postgresql://u:Sec/ret9@/nodb?host=/nonexistent-sra-socket" || return
+  one_line_error "^sra: cannot connect to postgresql://u:\\*\\*\\*\\*@/nodb"
+  no_secret Sec ret9 Sec/ret9
+  expect_exit 1 "$SRA" db current --url "postgresql://u:Sec@ret9@/nodb?host=/nonexistent-sra-socket" || return
+  one_line_error "^sra: cannot connect to"
+  no_secret Sec ret9
+  expect_exit 1 "$SRA" db current --url "postgresql://u:Sec?ret9@localhost:1/nodb" || return
+  one_line_error "^sra: cannot connect to"
+  no_secret Sec ret9
+  # not a URL at all, but user:password@
+  expect_exit 2 "$SRA" db current --url "u:Secret99@localhost/db" || return
+  one_line_error "is not a database URL"
+  no_secret Secret99
+  # keyword strings, password= in any case, quoted or not
+  expect_exit 1 "$SRA" db current --url "$h dbname=x PASSWORD=Secret99" || return
+  one_line_error "."
+  no_secret Secret99
+  expect_exit 1 "$SRA" db current --url "$h dbname=x Password = 'Sec ret99'" || return
+  one_line_error "."
+  no_secret Sec ret99
+  expect_exit 1 "$SRA" db current --url "$h dbname=x password=Secret99" || return
+  one_line_error "^sra: cannot connect to host=/nonexistent-sra-socket dbname=x password=\\*\\*\\*\\*: "
+  no_secret Secret99
+  # libpq's own text quoting a piece of the password (a raw '/' ends the authority)
+  expect_exit 1 "$SRA" db current --url "postgresql://u:Sec9/ret9@localhost/nodb" || return
+  one_line_error "."
+  no_secret Sec9 ret9
+  # the ENVIRONMENT=test refusal
+  expect_exit 2 env ENVIRONMENT=test TEST_DATABASE_URL="postgresql://u:Sec/ret9@localhost/production" "$SRA" db current || return
+  one_line_error "does not contain \"test\""
+  no_secret Sec ret9
+  assert_eq "$(db_state)" "$before" "database after refused URLs"
+}
+
+case_test_guard() {
+  local before; before=$(db_state)
+  local h="host=/nonexistent-sra-socket"
+  # a duplicate dbname=: libpq takes the last
+  expect_exit 2 env ENVIRONMENT=test TEST_DATABASE_URL="$h dbname=sra_test dbname=production" "$SRA" db current || return
+  one_line_error "database name 'production' does not contain \"test\""
+  expect_exit 2 env ENVIRONMENT=test TEST_DATABASE_URL="postgresql:///sra_test?dbname=production&host=/x" "$SRA" db current || return
+  one_line_error "database name 'production' does not contain \"test\""
+  # no dbname: PGDATABASE, then the user name
+  expect_exit 2 env ENVIRONMENT=test PGDATABASE=production TEST_DATABASE_URL="$h user=sra_test" "$SRA" db current || return
+  one_line_error "database name 'production' does not contain \"test\""
+  expect_exit 2 env -u PGDATABASE ENVIRONMENT=test TEST_DATABASE_URL="$h user=production" "$SRA" db current || return
+  one_line_error "database name 'production' does not contain \"test\""
+  # a service file may choose it: refused as ambiguous
+  expect_exit 2 env -u PGDATABASE ENVIRONMENT=test TEST_DATABASE_URL="$h service=sra_test" "$SRA" db current || return
+  one_line_error "refuses TEST_DATABASE_URL: a service file chooses the database"
+  # libpq cannot read it: refused, without the password
+  expect_exit 2 env ENVIRONMENT=test TEST_DATABASE_URL="$h dbname=sra_test PASSWORD=Secret99" "$SRA" db current || return
+  one_line_error "is not a connection string libpq reads"
+  no_secret Secret99
+  # the database libpq will use holds "test": accepted (and then unreachable)
+  expect_exit 1 env ENVIRONMENT=test TEST_DATABASE_URL="$h dbname=production dbname=sra_test" "$SRA" db current || return
+  one_line_error "cannot connect"
+  assert_eq "$(db_state)" "$before" "database after refused test URLs"
+}
+
+run_cases case_outputs case_passwords case_test_guard
