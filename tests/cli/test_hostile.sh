@@ -176,4 +176,100 @@ case_test_guard() {
   assert_eq "$(db_state)" "$before" "database after refused test URLs"
 }
 
-run_cases case_outputs case_passwords case_test_guard
+# ---- 5. linear work on hostile shapes -----------------------------------------
+
+# a review at head; sets REVIEW
+new_review() {
+  expect_exit 0 "$SRA" db upgrade head --url "$URL" -q || return 1
+  REVIEW=$("$SRA" review create --question "Q" --exclusion "E" --url "$URL" -q) || { fail "review create"; return 1; }
+}
+
+# xlsx OUT SHARED INLINE: a one-sheet workbook, header source_id,title and one
+# record whose title is the shared string SHARED (if non-empty) or the inline
+# string INLINE, written with Python's zipfile (no spreadsheet library involved)
+xlsx() {
+  python3 - "$@" <<'PY'
+import sys, zipfile
+out, shared, inline = sys.argv[1], sys.argv[2], sys.argv[3]
+z = zipfile.ZipFile(out, 'w', zipfile.ZIP_DEFLATED)
+z.writestr('[Content_Types].xml', '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
+z.writestr('xl/workbook.xml', '<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>')
+z.writestr('xl/_rels/workbook.xml.rels', '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>')
+sst = ['source_id', 'title'] + ([shared] if shared else [])
+z.writestr('xl/sharedStrings.xml', '<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + ''.join('<si><t>%s</t></si>' % t for t in sst) + '</sst>')
+title = '<c r="B2" t="s"><v>2</v></c>' if shared else '<c r="B2" t="inlineStr"><is><t>%s</t></is></c>' % inline
+z.writestr('xl/worksheets/sheet1.xml', '<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row><row r="2"><c r="A2"><v>7</v></c>' + title + '</row></sheetData></worksheet>')
+z.close()
+PY
+}
+
+case_hostile_shapes() {
+  new_review || return
+  local before; before=$(db_state; files_state "$TMP/in.$1" 2>/dev/null)
+  mkdir -p "$TMP/in.$1"; local d="$TMP/in.$1"
+  # 3,000 columns of one name, and names that collide with the suffixes given out
+  python3 -c '
+import sys
+names = ["source_id", "title"] + ["x"] * 3000 + ["x_2", "y", "y", "y_2"]
+print(",".join(names)); print(",".join(["1", "T"] + ["v"] * (len(names) - 2)))' >"$d/wide.csv"
+  local t0 t1; t0=$(date +%s%N)
+  expect_exit 0 "$SRA" import records --review "$REVIEW" "$d/wide.csv" --url "$URL" -q || return
+  t1=$(date +%s%N)
+  # generous: quadratic renaming took minutes; this is a sanity bound, not a benchmark
+  [ $(( (t1 - t0) / 1000000 )) -lt 20000 ] || fail "3,000 equal header names took $(( (t1 - t0) / 1000000 )) ms"
+  local keys
+  if [ "$BACKEND" = sqlite ]; then
+    keys=$(q "SELECT group_concat(key, ' ') FROM (SELECT key FROM search_results, json_each(raw_data) ORDER BY key)")
+  else
+    keys=$(q "SELECT string_agg(k, ' ' ORDER BY k) FROM search_results, jsonb_object_keys(raw_data::jsonb) k")
+  fi
+  local n; n=$(printf '%s\n' $keys | grep -c '^x')
+  assert_eq "$n" 3001 "distinct x keys"
+  printf '%s\n' $keys | grep -qx x_3000 || fail "no x_3000 key: the 3000th x"
+  printf '%s\n' $keys | grep -qx 'x_2_2' || fail "the header's own x_2 (taken by the 2nd x) is not x_2_2"
+  printf '%s\n' $keys | grep -qx 'y_2_2' || fail "the header's own y_2 is not y_2_2"
+  before=$(db_state)
+  # a cell over the cap: inline and shared strings, refused with file, part and cell
+  xlsx "$d/inline.xlsx" "" "$(head -c 300 /dev/zero | tr '\0' a)"
+  xlsx "$d/shared.xlsx" "$(head -c 300 /dev/zero | tr '\0' b)" ""
+  xlsx "$d/fine.xlsx" "" "short title"
+  SRA_TEST_MAX_CELL_BYTES=200 expect_exit 1 "$SRA" import records --review "$REVIEW" "$d/inline.xlsx" --url "$URL" || return
+  one_line_error "^sra: $d/inline.xlsx: xl/worksheets/sheet1.xml, cell B2: a text longer than 200 bytes$"
+  SRA_TEST_MAX_CELL_BYTES=200 expect_exit 1 "$SRA" import records --review "$REVIEW" "$d/shared.xlsx" --url "$URL" || return
+  one_line_error "^sra: $d/shared.xlsx: xl/sharedStrings.xml, shared string 2: a text longer than 200 bytes$"
+  assert_eq "$(db_state)" "$before" "database after cells over the cap"
+  SRA_TEST_MAX_CELL_BYTES=400 expect_exit 0 "$SRA" import records --review "$REVIEW" "$d/inline.xlsx" --url "$URL" -q || return
+  assert_eq "$(q "SELECT length(title) FROM search_results WHERE source_id = '7'")" 300 "title under the cap"
+}
+
+# ---- 12. reading: pipes, encodings, line ends, options ---------------------------
+
+case_reading() {
+  new_review || return
+  local d="$TMP/rd.$1"; mkdir -p "$d"
+  printf 'source_id,title\r\n1,One\r\n2,Two\r\n' >"$d/crlf.csv"
+  local before; before=$(db_state)
+  # UTF-16, with and without a byte order mark, named as UTF-16
+  printf 'source_id,title\n1,One\n' | iconv -t UTF-16 >"$d/u16.csv"
+  printf 'source_id,title\n1,One\n' | iconv -t UTF-16LE >"$d/u16le.csv"
+  expect_exit 1 "$SRA" import records --review "$REVIEW" "$d/u16.csv" --url "$URL" || return
+  one_line_error "^sra: $d/u16.csv: a UTF-16 file: sra reads UTF-8"
+  expect_exit 1 "$SRA" import records --review "$REVIEW" "$d/u16le.csv" --url "$URL" || return
+  one_line_error "^sra: $d/u16le.csv: a UTF-16 file"
+  expect_exit 1 "$SRA" import records --review "$REVIEW" "$d/u16le.csv" --format csv --url "$URL" || return
+  one_line_error "^sra: $d/u16le.csv: a UTF-16 file"
+  # CR-only line ends: the bad row is named by its own line
+  printf 'source_id,title\r1,One\r2,"Two"x\r3,Three\r' >"$d/cr.csv"
+  expect_exit 1 "$SRA" import records --review "$REVIEW" "$d/cr.csv" --url "$URL" || return
+  one_line_error "^sra: $d/cr.csv:3: malformed CSV"
+  printf 'source_id,title\r\n1,One\r\n2,"Two"x\r\n' >"$d/crlf-bad.csv"
+  expect_exit 1 "$SRA" import records --review "$REVIEW" "$d/crlf-bad.csv" --url "$URL" || return
+  one_line_error "^sra: $d/crlf-bad.csv:3: malformed CSV"
+  assert_eq "$(db_state)" "$before" "database after refused reads"
+  # a CR-only file imports, line by line
+  printf 'source_id,title\r1,One\r2,Two\r' >"$d/cr-ok.csv"
+  expect_exit 0 "$SRA" import records --review "$REVIEW" "$d/cr-ok.csv" --url "$URL" -q || return
+  assert_eq "$(q 'SELECT count(*) FROM search_results')" 2 "records of a CR-only file"
+}
+
+run_cases ${CASES:-case_outputs case_passwords case_test_guard case_hostile_shapes case_reading}
