@@ -56,10 +56,13 @@ typedef struct sra_open_options {
 	int busy_timeout_ms;		/* SQLite: wait this long for a locked file */
 	int connect_timeout_s;		/* PostgreSQL: connect_timeout when the URL has none */
 	const char *application_name;	/* PostgreSQL: shown in pg_stat_activity */
+	/* version 2 */
+	int must_exist;			/* SQLite: refuse (SRA_ENOTFOUND) a file that does not exist, create nothing */
+	int lock_timeout_ms;		/* PostgreSQL: the session's lock_timeout (0: as the server has it) */
 } sra_open_options;
 
-#define SRA_OPEN_OPTIONS_VERSION 1
-#define SRA_OPEN_OPTIONS_INIT { SRA_OPEN_OPTIONS_VERSION, 60000, 10, "sra" }
+#define SRA_OPEN_OPTIONS_VERSION 2
+#define SRA_OPEN_OPTIONS_INIT { SRA_OPEN_OPTIONS_VERSION, 60000, 10, "sra", 0, 0 }
 
 /**
  * Connect to (or open) the database at `url`.  Loads the PostgreSQL client

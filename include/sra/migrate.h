@@ -124,6 +124,15 @@ SRA_EXTERN(int) sra_migrate_script(char **out, const sra_chain *chain, const cha
 				   int upgrade, const char *from, const char *target,
 				   const sra_migrate_options *opts);
 
+/**
+ * What downgrading to `target` would lose: the tables its downgrade sections
+ * drop that hold rows now, each as "name (N rows)", in the order dropped.
+ * Empty when nothing is lost or `target` is not below the current state.
+ * Fills `out`; the caller disposes it.  For a command to ask before it runs.
+ * @return 0, SRA_EBACKEND
+ */
+SRA_EXTERN(int) sra_migrate_loss(sra_strarray *out, sra_db *db, const sra_chain *chain, const char *target);
+
 /** Set the version table to `target` without running anything. */
 SRA_EXTERN(int) sra_migrate_stamp(sra_db *db, const sra_chain *chain, const char *target,
 				  const sra_migrate_options *opts);

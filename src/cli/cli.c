@@ -20,6 +20,41 @@ int cli_write_stdout(void *payload, const char *data, size_t len)
 	return SRA_ERROR;
 }
 
+size_t cli_put_text(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + len, *run = p;
+	size_t shown = 0;
+
+	for (; p < end; p++) {
+		unsigned code;
+
+		if (*p < 0x20 && *p != '\n' && *p != '\t')
+			code = *p;
+		else if (*p == 0x7f)
+			code = *p;
+		else if (*p == 0xc2 && p + 1 < end && p[1] >= 0x80 && p[1] <= 0x9f)
+			code = p[1];	/* a C1 control (CSI, OSC, …) as UTF-8 */
+		else
+			continue;
+		if (cli_write_stdout(NULL, (const char *)run, (size_t)(p - run)) < 0)
+			return shown;
+		printf("\\x%02x", code);
+		shown++;
+		if (code >= 0x80)
+			p++;
+		run = p + 1;
+	}
+	cli_write_stdout(NULL, (const char *)run, (size_t)(end - run));
+	return shown;
+}
+
+int cli_write_text(void *payload, const char *data, size_t len)
+{
+	(void)payload;
+	cli_put_text(data, len);
+	return stdout_errno ? SRA_ERROR : 0;
+}
+
 int cli_finish_stdout(int rc)
 {
 	int failed = 0;
@@ -112,7 +147,20 @@ int cli_dispatch(const char *group, const cli_command *cmds, int argc, char **ar
 	return cli_usage_error("%s: unknown command '%s' (see '%s --help')", group, argv[1], group);
 }
 
-int cli_open_db(sra_db **out, const char *url)
+int cli_lock_timeout_ms = 60000;
+
+int cli_parse_lock_timeout(const char *arg)
+{
+	char *end;
+	double v = strtod(arg, &end);
+
+	if (!*arg || *end || v < 0 || v > 86400)
+		return cli_usage_error("--lock-timeout: '%s' is not a number of seconds (0 to 86400)", arg);
+	cli_lock_timeout_ms = (int)(v * 1000 + 0.5);
+	return 0;
+}
+
+static int open_db(sra_db **out, const char *url, int must_exist)
 {
 	sra_resolve_options ro = SRA_RESOLVE_OPTIONS_INIT;
 	sra_open_options oo = SRA_OPEN_OPTIONS_INIT;
@@ -122,7 +170,20 @@ int cli_open_db(sra_db **out, const char *url)
 	ro.url = url;
 	if ((error = sra_db_resolve_url(&resolved, NULL, &ro)) < 0)
 		return cli_error_lib(error);
+	oo.must_exist = must_exist;
+	oo.busy_timeout_ms = cli_lock_timeout_ms;
+	oo.lock_timeout_ms = cli_lock_timeout_ms;
 	error = sra_db_open(out, resolved, &oo);
 	free(resolved);
 	return error < 0 ? cli_error_lib(error) : CLI_OK;
+}
+
+int cli_open_db(sra_db **out, const char *url)
+{
+	return open_db(out, url, 0);
+}
+
+int cli_open_db_read(sra_db **out, const char *url)
+{
+	return open_db(out, url, 1);
 }

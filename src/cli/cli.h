@@ -35,6 +35,14 @@ typedef struct cli_command {
  */
 int cli_write_stdout(void *payload, const char *data, size_t len);
 /*
+ * Text from the database for people, onto stdout: control characters (C0
+ * but newline and tab, DEL, and C1 such as CSI and OSC) shown escaped as
+ * \x1b, so a record cannot drive the terminal.  Returns how many were.
+ * cli_write_text is the same as a sra_benchmark_write_fn.
+ */
+size_t cli_put_text(const char *s, size_t len);
+int cli_write_text(void *payload, const char *data, size_t len);
+/*
  * At exit: flush and close stdout; when that (or any earlier write) failed
  * and the command had succeeded, print "cannot write the output: <strerror>"
  * and return CLI_FAIL, else return rc.
@@ -54,6 +62,16 @@ int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * The caller frees *out with sra_db_free().
  */
 int cli_open_db(sra_db **out, const char *url);
+/*
+ * --lock-timeout SECONDS of every writing command (default 60): how long
+ * cli_open_db's handle waits for a lock (SQLite's busy timeout, PostgreSQL's
+ * lock_timeout).  cli_parse_lock_timeout sets it, or prints a usage error
+ * and returns CLI_USAGE.
+ */
+extern int cli_lock_timeout_ms;
+int cli_parse_lock_timeout(const char *arg);
+/* the same for a command that only reads: a missing SQLite file is an error, never created */
+int cli_open_db_read(sra_db **out, const char *url);
 
 /* the table of a command group, printed by --help */
 void cli_print_commands(const char *group, const cli_command *cmds);

@@ -29,9 +29,10 @@ typedef struct bm_opts {
 } bm_opts;
 
 enum { OPT_REVIEW = 256, OPT_NOTES, OPT_CONFIG, OPT_UNCERTAIN, OPT_THRESHOLD,
-       OPT_CLASSIFICATION, OPT_WHAT, OPT_FORMAT, OPT_JSON, OPT_TIMESTAMP, OPT_IDS };
+       OPT_CLASSIFICATION, OPT_WHAT, OPT_FORMAT, OPT_JSON, OPT_TIMESTAMP, OPT_IDS, OPT_LOCK_TIMEOUT };
 
 static const struct option long_options[] = {
+	{ "lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT },
 	{ "url",            required_argument, NULL, 'u' },
 	{ "review",         required_argument, NULL, OPT_REVIEW },
 	{ "notes",          required_argument, NULL, OPT_NOTES },
@@ -60,6 +61,10 @@ static int parse_opts(bm_opts *o, int argc, char **argv, const char *help)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "u:o:qh", long_options, NULL)) != -1) {
 		switch (c) {
+		case OPT_LOCK_TIMEOUT:
+			if (cli_parse_lock_timeout(optarg))
+				return CLI_USAGE;
+			break;
 		case 'u': o->url = optarg; break;
 		case OPT_REVIEW: o->review = optarg; break;
 		case OPT_NOTES: o->notes = optarg; break;
@@ -102,9 +107,13 @@ static int want_args(const bm_opts *o, int n, const char *cmd, const char *what)
 	return 0;
 }
 
-static int print_and_free(char *text)
+/* text for people is escaped (cli_put_text); JSON is escaped as JSON already */
+static int print_and_free(char *text, int json)
 {
-	fputs(text, stdout);
+	if (json)
+		fputs(text, stdout);
+	else
+		cli_put_text(text, strlen(text));
 	if (text[0] && text[strlen(text) - 1] != '\n')
 		fputc('\n', stdout);
 	free(text);
@@ -230,11 +239,11 @@ static int bm_list(int argc, char **argv)
 		return rc < 0 ? CLI_OK : rc;
 	if ((rc = want_args(&o, 0, "list", "no arguments")) != 0)
 		return rc;
-	if ((rc = cli_open_db(&db, o.url)) != CLI_OK)
+	if ((rc = cli_open_db_read(&db, o.url)) != CLI_OK)
 		return rc;
 	rc = sra_benchmark_list(&text, db, o.review, o.ids ? SRA_BENCHMARK_IDS
 				: o.json ? SRA_BENCHMARK_JSON : SRA_BENCHMARK_TEXT);
-	rc = rc < 0 ? cli_error_lib(rc) : print_and_free(text);
+	rc = rc < 0 ? cli_error_lib(rc) : print_and_free(text, o.json);
 	sra_db_free(db);
 	return rc;
 }
@@ -258,10 +267,10 @@ static int bm_show(int argc, char **argv)
 		return rc < 0 ? CLI_OK : rc;
 	if ((rc = want_args(&o, 1, "show", "one run id")) != 0)
 		return rc;
-	if ((rc = cli_open_db(&db, o.url)) != CLI_OK)
+	if ((rc = cli_open_db_read(&db, o.url)) != CLI_OK)
 		return rc;
 	rc = sra_benchmark_show(&text, db, o.args[0], o.json ? SRA_BENCHMARK_JSON : SRA_BENCHMARK_TEXT, 0);
-	rc = rc < 0 ? cli_error_lib(rc) : print_and_free(text);
+	rc = rc < 0 ? cli_error_lib(rc) : print_and_free(text, o.json);
 	sra_db_free(db);
 	return rc;
 }
@@ -286,10 +295,10 @@ static int bm_items(int argc, char **argv)
 		return rc;
 	if (o.classification && (rc = sra_benchmark_parse_classes(&classes, o.classification)) < 0)
 		return cli_error_lib(rc);
-	if ((rc = cli_open_db(&db, o.url)) != CLI_OK)
+	if ((rc = cli_open_db_read(&db, o.url)) != CLI_OK)
 		return rc;
 	rc = sra_benchmark_items(db, o.args[0], classes, o.json ? SRA_BENCHMARK_JSON : SRA_BENCHMARK_TEXT,
-				 cli_write_stdout, NULL);
+				 o.json ? cli_write_stdout : cli_write_text, NULL);
 	if (rc < 0)
 		rc = cli_error_lib(rc);
 	else if (fflush(stdout) != 0)
@@ -332,7 +341,7 @@ static int bm_export(int argc, char **argv)
 		fmt = SRA_BENCHMARK_JSON;
 	else if (o.format && strcmp(o.format, "csv") != 0)
 		return cli_usage_error("benchmark export: --format is csv or json, not '%s'", o.format);
-	if ((rc = cli_open_db(&db, o.url)) != CLI_OK)
+	if ((rc = cli_open_db_read(&db, o.url)) != CLI_OK)
 		return rc;
 	if (o.output && strcmp(o.output, "-") != 0)
 		rc = sra_benchmark_export_file(db, o.args[0], what, fmt, o.output);
@@ -366,11 +375,11 @@ static int bm_compare(int argc, char **argv)
 		return rc < 0 ? CLI_OK : rc;
 	if (o.nargs < 2)
 		return cli_usage_error("benchmark compare: expected two or more run ids (see --help)");
-	if ((rc = cli_open_db(&db, o.url)) != CLI_OK)
+	if ((rc = cli_open_db_read(&db, o.url)) != CLI_OK)
 		return rc;
 	rc = sra_benchmark_compare(&text, db, (const char *const *)o.args, (size_t)o.nargs,
 				   o.json ? SRA_BENCHMARK_JSON : SRA_BENCHMARK_TEXT);
-	rc = rc < 0 ? cli_error_lib(rc) : print_and_free(text);
+	rc = rc < 0 ? cli_error_lib(rc) : print_and_free(text, o.json);
 	sra_db_free(db);
 	return rc;
 }
@@ -398,7 +407,7 @@ static int bm_report(int argc, char **argv)
 		return rc < 0 ? CLI_OK : rc;
 	if (o.nargs < 1)
 		return cli_usage_error("benchmark report: expected one or more run ids (see --help)");
-	if ((rc = cli_open_db(&db, o.url)) != CLI_OK)
+	if ((rc = cli_open_db_read(&db, o.url)) != CLI_OK)
 		return rc;
 	ro.timestamp = o.timestamp;
 	runs = (const char *const *)o.args;

@@ -156,7 +156,7 @@ static void ctx_dispose(db_ctx *c)
 	memset(c, 0, sizeof(*c));
 }
 
-enum { NEED_CHAIN = 1, NEED_DB = 2 };
+enum { NEED_CHAIN = 1, NEED_DB = 2, READ_ONLY = 4 };	/* READ_ONLY: a missing SQLite file is not created */
 
 /*
  * Resolve the URL and load or open what `need` asks for and `c` does not
@@ -179,6 +179,7 @@ static int ctx_open(db_ctx *c, const db_opts *o, int need)
 	if ((need & NEED_DB) && !c->db) {
 		sra_open_options oo = SRA_OPEN_OPTIONS_INIT;
 		oo.busy_timeout_ms = o->lock_timeout_ms;
+		oo.must_exist = (need & READ_ONLY) != 0;
 		if ((error = sra_db_open(&c->db, c->url, &oo)) < 0)
 			return cli_error_lib(error);
 	}
@@ -218,6 +219,50 @@ static int confirm(const db_ctx *c, const db_opts *o, const char *what)
 	if (!fgets(answer, sizeof(answer), stdin) || strncmp(answer, "yes", 3) != 0)
 		return cli_fail("not confirmed; nothing was changed");
 	return 0;
+}
+
+/*
+ * No unasked data loss, in every environment: a downgrade (or a stamp below
+ * the current revision) that drops tables holding rows asks on a terminal
+ * and needs --yes otherwise.
+ */
+static int confirm_loss(const db_ctx *c, const db_opts *o, const char *what, const char *target)
+{
+	sra_strarray lost = { NULL, 0 };
+	char *list;
+	char answer[16];
+	size_t i, len = 0;
+	int error, rc = 0;
+
+	if (o->yes)
+		return 0;
+	if ((error = sra_migrate_loss(&lost, c->db, c->chain, target)) < 0)
+		return cli_error_lib(error);
+	if (!lost.count)
+		return 0;
+	for (i = 0; i < lost.count; i++)
+		len += strlen(lost.strings[i]) + 2;
+	if (!(list = calloc(1, len + 1))) {
+		sra_strarray_dispose(&lost);
+		return cli_fail("out of memory");
+	}
+	for (i = 0; i < lost.count; i++) {
+		if (i)
+			strcat(list, ", ");
+		strcat(list, lost.strings[i]);
+	}
+	if (!isatty(STDIN_FILENO)) {
+		rc = cli_usage_error("%s to %s would drop tables holding rows: %s; add --yes to go on",
+				     what, target, list);
+	} else {
+		fprintf(stderr, "%s to %s drops tables holding rows: %s. Type 'yes' to go on: ",
+			what, target, list);
+		if (!fgets(answer, sizeof(answer), stdin) || strncmp(answer, "yes", 3) != 0)
+			rc = cli_fail("not confirmed; nothing was changed");
+	}
+	free(list);
+	sra_strarray_dispose(&lost);
+	return rc;
 }
 
 static void print_json(json_t *j)
@@ -316,6 +361,8 @@ static int migrate_cmd(int argc, char **argv, int upgrade)
 		goto done;
 	if ((rc = ctx_open(&c, &o, NEED_CHAIN | NEED_DB)))
 		goto done;
+	if (!upgrade && (rc = confirm_loss(&c, &o, "downgrade", target)))
+		goto done;
 	error = upgrade ? sra_migrate_upgrade(c.db, c.chain, target, &mo)
 			: sra_migrate_downgrade(c.db, c.chain, target, &mo);
 	rc = error < 0 ? cli_error_lib(error) : CLI_OK;
@@ -346,7 +393,7 @@ static int cmd_current(int argc, char **argv)
 	memset(&c, 0, sizeof(c));
 	if ((rc = parse_opts(&o, argc, argv, current_help)) != 0)
 		goto done;
-	if ((rc = ctx_open(&c, &o, NEED_CHAIN | NEED_DB)))
+	if ((rc = ctx_open(&c, &o, NEED_CHAIN | NEED_DB | READ_ONLY)))
 		goto done;
 	if ((error = sra_migrate_current(&cur, c.db)) < 0 ||
 	    (error = sra_migrate_edited(&edited, c.db, c.chain)) < 0) {
@@ -581,6 +628,8 @@ static int cmd_stamp(int argc, char **argv)
 		goto done;
 	if ((rc = ctx_open(&c, &o, NEED_CHAIN | NEED_DB)))
 		goto done;
+	if ((rc = confirm_loss(&c, &o, "stamp", o.args[0])))
+		goto done;
 	mo.lock_timeout_ms = o.lock_timeout_ms;
 	if ((error = sra_migrate_stamp(c.db, c.chain, o.args[0], &mo)) < 0)
 		rc = cli_error_lib(error);
@@ -701,7 +750,7 @@ static int cmd_inspect(int argc, char **argv)
 		rc = cli_usage_error("inspect: at most one table");
 		goto done;
 	}
-	if ((rc = ctx_open(&c, &o, NEED_DB)))
+	if ((rc = ctx_open(&c, &o, NEED_DB | READ_ONLY)))
 		goto done;
 	if ((error = sra_catalog_read(&cat, c.db, NULL)) < 0) {
 		rc = cli_error_lib(error);
@@ -756,7 +805,7 @@ static int cmd_check(int argc, char **argv)
 		rc = cli_usage_error("check: unexpected argument '%s'", o.args[0]);
 		goto done;
 	}
-	if ((rc = ctx_open(&c, &o, NEED_CHAIN | NEED_DB)))
+	if ((rc = ctx_open(&c, &o, NEED_CHAIN | NEED_DB | READ_ONLY)))
 		goto done;
 	if ((error = sra_migrate_check(&diff, c.db, c.chain)) < 0 ||
 	    (error = sra_migrate_current(&cur, c.db)) < 0) {

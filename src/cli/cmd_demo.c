@@ -74,11 +74,12 @@ done:
 
 int cmd_demo(int argc, char **argv)
 {
-	enum { OPT_RECORDS = 256, OPT_SEED, OPT_NO_RUN };
+	enum { OPT_RECORDS = 256, OPT_SEED, OPT_NO_RUN, OPT_LOCK_TIMEOUT };
 	static const struct option longopts[] = {
 		{ "records", required_argument, NULL, OPT_RECORDS },
 		{ "seed",    required_argument, NULL, OPT_SEED },
 		{ "url",     required_argument, NULL, 'u' },
+		{ "lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT },
 		{ "no-run",  no_argument,       NULL, OPT_NO_RUN },
 		{ "help",    no_argument,       NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -105,6 +106,10 @@ int cmd_demo(int argc, char **argv)
 			dopts.seed = strtoull(optarg, &end, 10);
 			if (!*optarg || *end || errno || optarg[0] == '-')
 				return cli_usage_error("demo: --seed must be a whole number from 0 to 2^64-1");
+			break;
+		case OPT_LOCK_TIMEOUT:
+			if (cli_parse_lock_timeout(optarg))
+				return CLI_USAGE;
 			break;
 		case 'u':
 			url = optarg;

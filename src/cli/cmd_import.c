@@ -17,7 +17,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-enum { OPT_REVIEW = 256, OPT_MAP, OPT_HUMAN, OPT_SOURCE_DB, OPT_SHEET, OPT_SKIP_INVALID, OPT_FORMAT, OPT_DECISION };
+enum { OPT_REVIEW = 256, OPT_MAP, OPT_HUMAN, OPT_SOURCE_DB, OPT_SHEET, OPT_SKIP_INVALID, OPT_FORMAT, OPT_DECISION, OPT_LOCK_TIMEOUT };
 
 static const struct option long_options[] = {
 	{ "review",       required_argument, NULL, OPT_REVIEW },
@@ -28,6 +28,7 @@ static const struct option long_options[] = {
 	{ "skip-invalid", no_argument,       NULL, OPT_SKIP_INVALID },
 	{ "format",       required_argument, NULL, OPT_FORMAT },
 	{ "decision",     required_argument, NULL, OPT_DECISION },
+	{ "lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT },
 	{ "url",          required_argument, NULL, 'u' },
 	{ "json",         no_argument,       NULL, 'j' },
 	{ "quiet",        no_argument,       NULL, 'q' },
@@ -125,6 +126,10 @@ static int parse(im_opts *o, int argc, char **argv, const char *help)
 			if (strcasecmp(optarg, "include") != 0 && strcasecmp(optarg, "exclude") != 0)
 				return cli_usage_error("import %s: --decision must be include or exclude", argv[0]);
 			o->io.decision = optarg;
+			break;
+		case OPT_LOCK_TIMEOUT:
+			if (cli_parse_lock_timeout(optarg))
+				return CLI_USAGE;
 			break;
 		case 'u': o->url = optarg; break;
 		case 'j': o->json = 1; break;

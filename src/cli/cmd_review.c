@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { OPT_QUESTION = 256, OPT_EXCLUSION, OPT_INCLUSION, OPT_BACKGROUND, OPT_FRAMEWORK, OPT_ANSWERS, OPT_ID };
+enum { OPT_QUESTION = 256, OPT_EXCLUSION, OPT_INCLUSION, OPT_BACKGROUND, OPT_FRAMEWORK, OPT_ANSWERS, OPT_ID, OPT_LOCK_TIMEOUT };
 
 static const struct option long_options[] = {
 	{ "question",   required_argument, NULL, OPT_QUESTION },
@@ -25,6 +25,7 @@ static const struct option long_options[] = {
 	{ "framework",  required_argument, NULL, OPT_FRAMEWORK },
 	{ "answers",    required_argument, NULL, OPT_ANSWERS },
 	{ "id",         required_argument, NULL, OPT_ID },
+	{ "lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT },
 	{ "url",        required_argument, NULL, 'u' },
 	{ "json",       no_argument,       NULL, 'j' },
 	{ "quiet",      no_argument,       NULL, 'q' },
@@ -59,6 +60,10 @@ static int parse(rv_opts *o, int argc, char **argv, const char *help)
 		case OPT_FRAMEWORK: o->f.criteria_framework = optarg; break;
 		case OPT_ANSWERS: o->f.criteria_framework_answers = optarg; break;
 		case OPT_ID: o->f.id = optarg; break;
+		case OPT_LOCK_TIMEOUT:
+			if (cli_parse_lock_timeout(optarg))
+				return CLI_USAGE;
+			break;
 		case 'u': o->url = optarg; break;
 		case 'j': o->json = 1; break;
 		case 'q': o->quiet = 1; break;
@@ -151,6 +156,18 @@ done:
 	return rc;
 }
 
+/* "LABEL value[ value2]\n", the values escaped (cli_put_text) */
+static void show_line(const char *label, const char *v, const char *v2)
+{
+	fputs(label, stdout);
+	cli_put_text(v ? v : "", v ? strlen(v) : 0);
+	if (v2) {
+		putchar(' ');
+		cli_put_text(v2, strlen(v2));
+	}
+	putchar('\n');
+}
+
 static const char list_help[] =
 	"usage: sra review list [--json] [--url URL]\n\n"
 	"The reviews, oldest first, with their number of records.\n";
@@ -168,7 +185,7 @@ static int cmd_list(int argc, char **argv)
 		return rc < 0 ? CLI_OK : rc;
 	if (o.nargs)
 		return cli_usage_error("review list: unexpected argument '%s'", o.args[0]);
-	if ((rc = cli_open_db(&db, o.url)) != 0)
+	if ((rc = cli_open_db_read(&db, o.url)) != 0)
 		return rc;
 	if ((error = sra_review_list_new(&list, db)) < 0) {
 		rc = cli_error_lib(error);
@@ -194,7 +211,7 @@ static int cmd_list(int argc, char **argv)
 			rc = cli_error_lib(error);
 			goto done;
 		}
-		fputs(text, stdout);
+		cli_put_text(text, strlen(text));	/* questions from the database, escaped */
 	}
 	rc = CLI_OK;
 done:
@@ -235,7 +252,7 @@ static int cmd_show(int argc, char **argv)
 		return rc < 0 ? CLI_OK : rc;
 	if (o.nargs != 1)
 		return cli_usage_error("review show: one review id expected");
-	if ((rc = cli_open_db(&db, o.url)) != 0)
+	if ((rc = cli_open_db_read(&db, o.url)) != 0)
 		return rc;
 	if ((error = sra_review_get(&r, db, o.args[0])) < 0) {
 		rc = cli_error_lib(error);
@@ -264,15 +281,15 @@ static int cmd_show(int argc, char **argv)
 		fputc('\n', stdout);
 		json_decref(obj);
 	} else {
-		printf("review      %s\n", sra_review_id(r));
-		printf("question    %s\n", sra_review_question(r));
-		printf("exclusion   %s\n", sra_review_exclusion(r));
+		show_line("review      ", sra_review_id(r), NULL);
+		show_line("question    ", sra_review_question(r), NULL);
+		show_line("exclusion   ", sra_review_exclusion(r), NULL);
 		if (sra_review_inclusion(r))
-			printf("inclusion   %s\n", sra_review_inclusion(r));
+			show_line("inclusion   ", sra_review_inclusion(r), NULL);
 		if (sra_review_background(r))
-			printf("background  %s\n", sra_review_background(r));
+			show_line("background  ", sra_review_background(r), NULL);
 		if (sra_review_framework(r))
-			printf("framework   %s %s\n", sra_review_framework(r), sra_review_framework_answers(r));
+			show_line("framework   ", sra_review_framework(r), sra_review_framework_answers(r));
 		printf("created     %s\n", sra_review_created_at(r));
 		printf("records     %" PRId64 " (screened by AI: %" PRId64 ")\n", sra_review_count(r, SRA_REVIEW_RECORDS),
 		       sra_review_count(r, SRA_REVIEW_SCREENED));

@@ -995,6 +995,16 @@ static int pg_open(sra_backend **out, const char *target, const sra_open_options
 		error = connect_failed(pb->conn, target);
 		goto done;
 	}
+	if (opts->version >= 2 && opts->lock_timeout_ms > 0) {
+		/* nothing waits forever: a writer blocked on a lock gives up (SQLSTATE 55P03) */
+		char ms[32];
+		sra_value v;
+
+		snprintf(ms, sizeof(ms), "%dms", opts->lock_timeout_ms);
+		v = SRA_VAL_TEXT(ms);
+		if ((error = pg_query(NULL, &pb->parent, "SELECT set_config('lock_timeout', $1, false)", &v, 1)) < 0)
+			goto done;
+	}
 	pq.PQsetNoticeProcessor(pb->conn, drop_notice, NULL);
 	*out = &pb->parent;
 	pb = NULL;

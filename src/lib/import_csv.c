@@ -110,7 +110,7 @@ int sra_import__read_csv(const sra_import__reader *r)
 	memset(&st, 0, sizeof(st));
 	st.r = r;
 	st.line = 1;
-	if (!(f = fopen(r->path, "rb"))) {
+	if (!(f = fopen(r->file ? r->file : r->path, "rb"))) {
 		error = sra_error_set(SRA_ERROR_OS, SRA_ERROR, "cannot open %s: %s", r->path, strerror(errno));
 		goto done;
 	}
@@ -209,13 +209,18 @@ int sra_import__read_table(const sra_import__reader *r)
 
 int sra_import_detect_format(sra_import_format *out, const char *path, int allow_jsonl)
 {
+	SRA_ASSERT_ARG(out && path);
+	return sra_import__detect(out, path, path, allow_jsonl);
+}
+
+int sra_import__detect(sra_import_format *out, const char *file, const char *path, int allow_jsonl)
+{
 	unsigned char buf[CHUNK];
 	size_t got, i, start = 0;
 	int quoted = 0, tabs = 0, commas = 0, error;
 	FILE *f;
 
-	SRA_ASSERT_ARG(out && path);
-	if (!(f = fopen(path, "rb")))
+	if (!(f = fopen(file, "rb")))
 		return sra_error_set(SRA_ERROR_OS, SRA_ERROR, "cannot open %s: %s", path, strerror(errno));
 	got = fread(buf, 1, sizeof(buf), f);
 	fclose(f);

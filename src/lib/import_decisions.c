@@ -44,7 +44,8 @@ typedef struct decision {
 typedef struct dec_ctx {
 	sra_db *db;
 	int pg;
-	const char *path;
+	const char *path;		/* for messages */
+	const char *file;		/* what to open (sra_import__input) */
 	const char *review;
 	const sra_import_options *opts;
 	sra_import_summary *sum;
@@ -595,7 +596,7 @@ static int read_jsonl(dec_ctx *c)
 	ssize_t n;
 	int error = 0;
 
-	if (!(f = fopen(c->path, "rb")))
+	if (!(f = fopen(c->file, "rb")))
 		return sra_error_set(SRA_ERROR_OS, SRA_ERROR, "cannot open %s: %s", c->path, strerror(errno));
 	if (fseek(f, 0, SEEK_END) == 0) {
 		long size = ftell(f);
@@ -755,6 +756,7 @@ int sra_import_decisions(sra_import_summary *out, sra_db *db, const char *review
 {
 	sra_import_options defaults = SRA_IMPORT_OPTIONS_INIT;
 	sra_import_summary sum = SRA_IMPORT_SUMMARY_INIT;
+	sra_import__input in = { -1, "", NULL };
 	dec_ctx c;
 	char review[37];
 	sra_value p;
@@ -770,12 +772,15 @@ int sra_import_decisions(sra_import_summary *out, sra_db *db, const char *review
 	c.db = db;
 	c.pg = sra_db__is_pg(db);
 	c.path = path;
+	if ((error = sra_import__input_open(&in, path)) < 0)
+		return error;
+	c.file = in.file;
 	c.review = review;
 	c.opts = opts;
 	c.sum = &sum;
 	c.t0 = c.last_report = sra_import__now();
 	sum.format = opts->format;
-	if (sum.format == SRA_IMPORT_AUTO && (error = sra_import_detect_format(&sum.format, path, 1)) < 0)
+	if (sum.format == SRA_IMPORT_AUTO && (error = sra_import__detect(&sum.format, in.file, path, 1)) < 0)
 		goto done;
 	if (sum.format == SRA_IMPORT_XLSX) {
 		error = sra_import__fail("%s: decisions come as JSON Lines, CSV or TSV, not XLSX", path);
@@ -792,6 +797,7 @@ int sra_import_decisions(sra_import_summary *out, sra_db *db, const char *review
 		sra_import__reader rd;
 		memset(&rd, 0, sizeof(rd));
 		rd.path = path;
+		rd.file = in.file;
 		rd.format = sum.format;
 		rd.row = csv_row;
 		rd.payload = &c;
@@ -812,6 +818,7 @@ int sra_import_decisions(sra_import_summary *out, sra_db *db, const char *review
 done:
 	if (in_txn)
 		sra_db__rollback(db);
+	sra_import__input_close(&in);
 	sra_import_summary_dispose(&sum);
 	sra_import__set_dispose(&c.seen);
 	for (i = 0; c.header && i < c.ncols; i++)

@@ -25,6 +25,7 @@ typedef int (*sra_import__row_fn)(void *payload, size_t line, size_t ncells,
 
 typedef struct sra_import__reader {
 	const char *path;		/* for messages */
+	const char *file;		/* what to open (sra_import__input); NULL: path */
 	sra_import_format format;	/* CSV, TSV or XLSX */
 	const char *sheet;		/* XLSX: NULL for the first worksheet */
 	sra_import__row_fn row;
@@ -32,6 +33,23 @@ typedef struct sra_import__reader {
 	/* progress: bytes of the stream read and its size (0 unknown) */
 	void (*bytes)(void *payload, uint64_t done, uint64_t total);
 } sra_import__reader;
+
+/*
+ * An input that can be read only once -- "-" (stdin), a pipe, a FIFO,
+ * /dev/stdin -- is first copied into an unlinked temporary file, so its
+ * format can be sniffed and an XLSX opened as a zip; `file` is what to open
+ * then (path itself for a regular file), path stays the name in messages.
+ * A directory is refused as such.  Close with sra_import__input_close.
+ */
+typedef struct sra_import__input {
+	int fd;			/* the temporary copy, -1 when none */
+	char proc[40];		/* /proc/self/fd/N of it */
+	const char *file;
+} sra_import__input;
+int sra_import__input_open(sra_import__input *in, const char *path);
+void sra_import__input_close(sra_import__input *in);
+/* sra_import_detect_format of `file`, its messages naming `name` */
+int sra_import__detect(sra_import_format *out, const char *file, const char *name, int allow_jsonl);
 
 /* read a CSV/TSV file (import_csv.c) */
 int sra_import__read_csv(const sra_import__reader *r);

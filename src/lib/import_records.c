@@ -751,6 +751,7 @@ int sra_import_records(sra_import_summary *out, sra_db *db, const char *review_i
 	sra_import_options defaults = SRA_IMPORT_OPTIONS_INIT;
 	sra_import_summary sum = SRA_IMPORT_SUMMARY_INIT;
 	sra_import__reader rd;
+	sra_import__input in = { -1, "", NULL };
 	rec_ctx c;
 	sra_rows *rows = NULL;
 	char review[37];
@@ -786,10 +787,17 @@ int sra_import_records(sra_import_summary *out, sra_db *db, const char *review_i
 		}
 	}
 	sum.format = opts->format;
-	if (sum.format == SRA_IMPORT_AUTO && (error = sra_import_detect_format(&sum.format, path, 0)) < 0)
+	if ((error = sra_import__input_open(&in, path)) < 0)
+		goto done;
+	if (sum.format == SRA_IMPORT_AUTO && (error = sra_import__detect(&sum.format, in.file, path, 0)) < 0)
 		goto done;
 	if (sum.format == SRA_IMPORT_JSONL) {
 		error = sra_import__fail("%s: records come as CSV, TSV, XLSX, RIS or MEDLINE, not JSON Lines", path);
+		goto done;
+	}
+	if (opts->sheet && (sum.format == SRA_IMPORT_CSV || sum.format == SRA_IMPORT_TSV)) {
+		error = sra_error_set(SRA_ERROR_INVALID, SRA_EINVALID, "%s: --sheet is for XLSX workbooks; this is %s",
+				      path, sum.format == SRA_IMPORT_CSV ? "CSV" : "TSV");
 		goto done;
 	}
 	tagged = sum.format == SRA_IMPORT_RIS || sum.format == SRA_IMPORT_MEDLINE;
@@ -838,6 +846,7 @@ int sra_import_records(sra_import_summary *out, sra_db *db, const char *review_i
 
 	memset(&rd, 0, sizeof(rd));
 	rd.path = path;
+	rd.file = in.file;
 	rd.format = sum.format;
 	rd.sheet = opts->sheet;
 	rd.row = on_row;
@@ -883,6 +892,7 @@ done:
 		sra_db__rollback(db);
 	}
 	sra_import__finalize(&c.update);
+	sra_import__input_close(&in);
 	if (!c.pg)
 		sra_db__bulk_hint(db, 0);
 	sra_rows_free(rows);

@@ -314,7 +314,7 @@ int sra_import__read_tagged(const sra_import__reader *r, sra_import__record_fn f
 	uint64_t done = 0, total = 0;
 	int error = 0;
 
-	if (!(f = fopen(r->path, "rb")))
+	if (!(f = fopen(r->file ? r->file : r->path, "rb")))
 		return sra_error_set(SRA_ERROR_OS, SRA_ERROR, "cannot open %s: %s", r->path, strerror(errno));
 	if (fstat(fileno(f), &sb) == 0)
 		total = (uint64_t)sb.st_size;

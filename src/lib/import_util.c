@@ -6,6 +6,11 @@
 #include "import_int.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdint.h>
 #include <string.h>
 #include <strings.h>
@@ -453,4 +458,79 @@ int sra_import__not_utf16(const char *path, const unsigned char *buf, size_t len
 utf16:
 	return sra_import__fail("%s: a UTF-16 file: sra reads UTF-8 (convert it: iconv -f UTF-16 -t UTF-8 %s > %s.utf8)",
 				path, path, path);
+}
+
+/* ---- inputs read once ----------------------------------------------------- */
+
+int sra_import__input_open(sra_import__input *in, const char *path)
+{
+	struct stat st;
+	const char *dir = getenv("TMPDIR");
+	char *tmpl;
+	char buf[65536];
+	int src, error = 0;
+
+	in->fd = -1;
+	in->proc[0] = '\0';
+	in->file = path;
+	if (strcmp(path, "-") == 0) {
+		src = STDIN_FILENO;
+	} else {
+		if (stat(path, &st) < 0)
+			return sra_error_set(SRA_ERROR_OS, SRA_ERROR, "cannot open %s: %s", path, strerror(errno));
+		if (S_ISDIR(st.st_mode))
+			return sra_error_set(SRA_ERROR_OS, SRA_ERROR, "cannot read %s: it is a directory", path);
+		if (S_ISREG(st.st_mode))
+			return 0;
+		if ((src = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+			return sra_error_set(SRA_ERROR_OS, SRA_ERROR, "cannot open %s: %s", path, strerror(errno));
+	}
+	tmpl = sra__sprintf("%s/sra-input.XXXXXX", dir && *dir ? dir : "/tmp");
+	in->fd = mkstemp(tmpl);
+	if (in->fd >= 0)
+		unlink(tmpl);	/* nothing is left behind, whatever happens */
+	free(tmpl);
+	if (in->fd < 0) {
+		error = sra_error_set(SRA_ERROR_OS, SRA_ERROR, "cannot copy %s to a temporary file: %s",
+				      path, strerror(errno));
+		goto done;
+	}
+	for (;;) {
+		ssize_t n = read(src, buf, sizeof(buf)), w = 0;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			error = sra_error_set(SRA_ERROR_OS, SRA_ERROR, "cannot read %s: %s", path, strerror(errno));
+			goto done;
+		}
+		if (n == 0)
+			break;
+		while (w < n) {
+			ssize_t k = write(in->fd, buf + w, (size_t)(n - w));
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (k < 0) {
+				error = sra_error_set(SRA_ERROR_OS, SRA_ERROR, "cannot copy %s to a temporary file: %s",
+						      path, strerror(errno));
+				goto done;
+			}
+			w += k;
+		}
+	}
+	snprintf(in->proc, sizeof(in->proc), "/proc/self/fd/%d", in->fd);
+	in->file = in->proc;
+done:
+	if (src != STDIN_FILENO)
+		close(src);
+	if (error)
+		sra_import__input_close(in);
+	return error;
+}
+
+void sra_import__input_close(sra_import__input *in)
+{
+	if (in->fd >= 0)
+		close(in->fd);
+	in->fd = -1;
 }

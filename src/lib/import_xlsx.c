@@ -550,7 +550,7 @@ int sra_import__read_xlsx(const sra_import__reader *r)
 	}
 	if ((error = sra_zip__load()) < 0)
 		return error;
-	if (!(x.za = zip_open(r->path, ZIP_RDONLY | ZIP_CHECKCONS, &zerr))) {
+	if (!(x.za = zip_open(r->file ? r->file : r->path, ZIP_RDONLY | ZIP_CHECKCONS, &zerr))) {
 		zip_error_t ze;
 		if (zerr == ZIP_ER_OPEN || zerr == ZIP_ER_NOENT || zerr == ZIP_ER_READ) {
 			error = sra_error_set(SRA_ERROR_OS, SRA_ERROR, "cannot open %s: %s", r->path, strerror(errno));

@@ -237,7 +237,9 @@ int sra_review_import_file(char **out, int *changed, sra_db *db, const char *pat
 	int error;
 
 	SRA_ASSERT_ARG(db && path);
-	if (!(obj = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr))) {
+	/* "-" is stdin; a pipe or /dev/stdin is read as a stream anyway */
+	if (!(obj = strcmp(path, "-") == 0 ? json_loadf(stdin, JSON_REJECT_DUPLICATES, &jerr)
+					   : json_load_file(path, JSON_REJECT_DUPLICATES, &jerr))) {
 		if (jerr.line <= 0)
 			return sra_error_set(SRA_ERROR_OS, SRA_ERROR, "cannot read %s: %s", path, jerr.text);
 		return sra_error_set(SRA_ERROR_IMPORT, SRA_EINVALID, "%s:%d: invalid JSON: %s", path, jerr.line, jerr.text);

@@ -242,6 +242,74 @@ print(",".join(names)); print(",".join(["1", "T"] + ["v"] * (len(names) - 2)))' 
   assert_eq "$(q "SELECT length(title) FROM search_results WHERE source_id = '7'")" 300 "title under the cap"
 }
 
+# a read-only command on a SQLite file that does not exist says so, creates nothing
+case_missing_sqlite() {
+  [ "$1" = sqlite ] || return 0
+  local d="$TMP/missing"; mkdir -p "$d"
+  local u="sqlite:///$d/nothing.db" cmd
+  for cmd in "db current" "db check" "db inspect" "review list" "benchmark list" "benchmark show ffffffff"; do
+    # shellcheck disable=SC2086
+    expect_exit 1 "$SRA" $cmd --url "$u" || continue
+    one_line_error "^sra: cannot open SQLite database '$d/nothing.db': No such file or directory \(nothing was created\)$"
+  done
+  assert_eq "$(ls -A "$d")" "" "files created by read-only commands"
+}
+
+# ---- 7. terminal safety ---------------------------------------------------------
+
+case_terminal() {
+  demo_run || return
+  local review evil
+  review=$(q "SELECT id FROM systematic_reviews")
+  # ESC, an OSC 52 clipboard write ending in BEL, a C1 CSI (U+009B) and DEL
+  evil="Q $(printf '\033')[2J $(printf '\033')]52;c;SGVsbG8=$(printf '\007') $(printf '\302\233')31m $(printf '\177')end"
+  q "UPDATE systematic_reviews SET research_question = '$evil', exclusion_criteria = '$evil'" >/dev/null
+  q "UPDATE benchmark_runs SET run_notes = '$evil'" >/dev/null
+  q "UPDATE search_results SET title = '$evil'" >/dev/null
+  local cmd out
+  for cmd in "review list" "review show $review" "benchmark show $RUN" "benchmark list" "benchmark items $RUN"; do
+    # shellcheck disable=SC2086
+    out=$("$SRA" $cmd --url "$URL" 2>&1) || { fail "$cmd failed"; continue; }
+    if printf '%s' "$out" | LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]\|\xc2[\x80-\x9f]'; then
+      fail "'$cmd' prints raw control characters"
+    fi
+  done
+  out=$("$SRA" review show "$review" --url "$URL")
+  printf '%s\n' "$out" | grep -qF 'question    Q \x1b[2J \x1b]52;c;SGVsbG8=\x07 \x9b31m \x7fend' \
+    || fail "review show does not escape: $(printf '%s' "$out" | sed -n 2p | od -c | head -3)"
+  # --json: escaped as JSON, and the value round-trips
+  out=$("$SRA" review show "$review" --json --url "$URL")
+  printf '%s' "$out" | LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f]' && fail "--json prints raw C0 controls"
+  assert_eq "$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["research_question"] == sys.argv[1])' "$evil")" True "--json value"
+}
+
+# ---- 11. no unasked data loss -----------------------------------------------------
+
+case_downgrade_loss() {
+  demo_run || return
+  local before; before=$(db_state)
+  # rows in tables the downgrade drops: refused without a terminal, in every environment
+  local env
+  for env in "" dev test; do
+    expect_exit 2 env ENVIRONMENT="$env" TEST_DATABASE_URL="$URL" "$SRA" db downgrade base --url "$URL" </dev/null || return
+    one_line_error "^sra: downgrade to base would drop tables holding rows: .*search_results \(40 rows\).*; add --yes to go on$"
+  done
+  expect_exit 2 "$SRA" db stamp base --url "$URL" </dev/null || return
+  one_line_error "^sra: stamp to base would drop tables holding rows: "
+  assert_eq "$(db_state)" "$before" "database after refused downgrades"
+  # on a terminal: asks, and anything but yes changes nothing
+  if command -v script >/dev/null; then
+    printf 'no\n' | script -qec "$SRA db downgrade base --url '$URL'" /dev/null >"$TMP/tty.out" 2>&1
+    grep -q "drops tables holding rows" "$TMP/tty.out" || fail "no question on a terminal: $(cat "$TMP/tty.out")"
+    assert_eq "$(db_state)" "$before" "database after answering no"
+  fi
+  # with --yes it runs; an empty database downgrades without asking
+  expect_exit 0 "$SRA" db downgrade base --yes --url "$URL" -q </dev/null || return
+  assert_eq "$(q "SELECT count(*) FROM alembic_version")" 0 "version rows after downgrade --yes"
+  expect_exit 0 "$SRA" db upgrade head --url "$URL" -q || return
+  expect_exit 0 "$SRA" db downgrade base --url "$URL" -q </dev/null || return
+}
+
 # ---- 12. reading: pipes, encodings, line ends, options ---------------------------
 
 case_reading() {
@@ -266,10 +334,37 @@ case_reading() {
   expect_exit 1 "$SRA" import records --review "$REVIEW" "$d/crlf-bad.csv" --url "$URL" || return
   one_line_error "^sra: $d/crlf-bad.csv:3: malformed CSV"
   assert_eq "$(db_state)" "$before" "database after refused reads"
+  # --sheet is for workbooks
+  expect_exit 2 "$SRA" import records --review "$REVIEW" "$d/crlf.csv" --sheet S --url "$URL" || return
+  one_line_error "^sra: $d/crlf.csv: --sheet is for XLSX workbooks; this is CSV$"
+  # a directory is named as such
+  expect_exit 1 "$SRA" import records --review "$REVIEW" "$d" --url "$URL" || return
+  one_line_error "^sra: cannot read $d: it is a directory$"
+  assert_eq "$(db_state)" "$before" "database after refused reads"
+  # pipes: '-', /dev/stdin, a FIFO, for CSV, XLSX and decisions
+  expect_exit 0 "$SRA" import records --review "$REVIEW" - --url "$URL" -q <"$d/crlf.csv" || return
+  assert_eq "$(q 'SELECT count(*) FROM search_results')" 2 "records from stdin"
+  printf 'source_id,title\n3,Three\n' | "$SRA" import records --review "$REVIEW" /dev/stdin --url "$URL" -q \
+    || fail "import from /dev/stdin"
+  xlsx "$d/w.xlsx" "" "From a pipe"
+  cat "$d/w.xlsx" | "$SRA" import records --review "$REVIEW" - --url "$URL" -q || fail "XLSX through a pipe"
+  assert_eq "$(q "SELECT title FROM search_results WHERE source_id = '7'")" "From a pipe" "XLSX from a pipe"
+  mkfifo "$d/fifo"
+  printf 'source_id,title\n8,Eight\n' >"$d/fifo" &
+  expect_exit 0 "$SRA" import records --review "$REVIEW" "$d/fifo" --url "$URL" -q || return
+  wait
+  printf '{"source_id": "1", "reviewer": "conservative", "decision": "include", "confidence": 0.9}\n' \
+    | "$SRA" import decisions --review "$REVIEW" - --url "$URL" -q || fail "decisions from stdin"
+  assert_eq "$(q 'SELECT count(*) FROM search_results')" 5 "records after the pipes"
+  # an error in a piped file still names it as given
+  printf 'source_id,title\n9,"bad"x\n' | "$SRA" import records --review "$REVIEW" - --url "$URL" 2>"$TMP/err"
+  ERR=$(cat "$TMP/err")
+  one_line_error "^sra: -:2: malformed CSV"
+  ls "${TMPDIR:-/tmp}" | grep -q '^sra-input' && fail "a temporary copy of the input is left"
   # a CR-only file imports, line by line
   printf 'source_id,title\r1,One\r2,Two\r' >"$d/cr-ok.csv"
   expect_exit 0 "$SRA" import records --review "$REVIEW" "$d/cr-ok.csv" --url "$URL" -q || return
-  assert_eq "$(q 'SELECT count(*) FROM search_results')" 2 "records of a CR-only file"
+  assert_eq "$(q "SELECT count(*) FROM search_results WHERE source_id IN ('1', '2')")" 2 "records of a CR-only file"
 }
 
-run_cases ${CASES:-case_outputs case_passwords case_test_guard case_hostile_shapes case_reading}
+run_cases ${CASES:-case_outputs case_passwords case_test_guard case_hostile_shapes case_reading case_missing_sqlite case_terminal case_downgrade_loss}
