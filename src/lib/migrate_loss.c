@@ -64,7 +64,7 @@ static void scan_drops(sra_strv *out, const char *sql)
 				q++;
 			}
 			if (name.size)
-				sra_strv_push(out, sra_buf_detach(&name));
+				sra_strv_push_owned(out, sra_buf_detach(&name));
 			sra_buf_dispose(&name);
 			while (isspace((unsigned char)*q))
 				q++;
@@ -121,7 +121,7 @@ int sra_migrate_loss(sra_strarray *out, sra_db *db, const sra_chain *chain, cons
 			continue;
 		}
 		if (sra_rows_get(rows, 0, 0) && strcmp(sra_rows_get(rows, 0, 0), "0") != 0)
-			sra_strv_push(&lost, sra__sprintf("%s (%s rows)", drops.v[i], sra_rows_get(rows, 0, 0)));
+			sra_strv_pushf(&lost, "%s (%s rows)", drops.v[i], sra_rows_get(rows, 0, 0));
 		sra_rows_free(rows);
 	}
 	out->strings = lost.v;
