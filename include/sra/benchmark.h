@@ -113,7 +113,8 @@ typedef enum {
 	SRA_BENCHMARK_TEXT = 0,	/* a report or table for people, at most 80 columns */
 	SRA_BENCHMARK_JSON = 1,
 	SRA_BENCHMARK_CSV = 2,	/* RFC 4180: CRLF line ends, quotes where needed */
-	SRA_BENCHMARK_IDS = 3	/* sra_benchmark_list only: one full run id per line (shell completion) */
+	SRA_BENCHMARK_IDS = 3,	/* sra_benchmark_list only: one full run id per line (shell completion) */
+	SRA_BENCHMARK_RIS = 4	/* exports of items: RIS records, the decisions in N1 */
 } sra_benchmark_format;
 
 /**
@@ -170,7 +171,9 @@ typedef enum {
  * comprehensive_decision, comprehensive_confidence, resolver_decision,
  * resolver_confidence, final_decision, classification.  Summary CSV:
  * metric, value, ci_low, ci_high (the counts first, then every metric).
- * Nothing is shortened.
+ * Nothing is shortened.  Items also as RIS (SRA_BENCHMARK_RIS): each record
+ * with its fields, the classification (N1 sra:TP), the human and AI
+ * decisions in N1, read back by sra_import_records().
  */
 SRA_EXTERN(int) sra_benchmark_export(sra_db *db, const char *run, sra_export_what what,
 				     sra_benchmark_format fmt, sra_benchmark_write_fn write, void *payload);

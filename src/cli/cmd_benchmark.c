@@ -309,13 +309,16 @@ static int bm_items(int argc, char **argv)
 
 static const char export_help[] =
 	"usage: sra benchmark export RUN --what items|summary [--format csv|json]\n"
+	"       sra benchmark export RUN --format ris\n"
 	"                            [-o FILE] [--url URL]\n"
 	"\n"
 	"Export a run, full text, to stdout or (atomically) to FILE.  Items CSV:\n"
 	"search_result_source_id, title, human_decision, conservative_decision,\n"
 	"conservative_confidence, comprehensive_decision, comprehensive_confidence,\n"
 	"resolver_decision, resolver_confidence, final_decision, classification.\n"
-	"Summary CSV: metric, value, ci_low, ci_high.  The format defaults to csv.\n";
+	"Summary CSV: metric, value, ci_low, ci_high.  The format defaults to csv.\n"
+	"RIS: the run's records with the classification (N1 sra:TP), the human and\n"
+	"AI decisions in N1, for a reference manager; `sra import records` reads it.\n";
 
 static int bm_export(int argc, char **argv)
 {
@@ -329,6 +332,8 @@ static int bm_export(int argc, char **argv)
 		return rc < 0 ? CLI_OK : rc;
 	if ((rc = want_args(&o, 1, "export", "one run id")) != 0)
 		return rc;
+	if (!o.what && o.format && strcmp(o.format, "ris") == 0)
+		o.what = "items";
 	if (!o.what)
 		return cli_usage_error("benchmark export: --what items|summary is required");
 	if (strcmp(o.what, "items") == 0)
@@ -339,8 +344,10 @@ static int bm_export(int argc, char **argv)
 		return cli_usage_error("benchmark export: --what is items or summary, not '%s'", o.what);
 	if (o.json || (o.format && strcmp(o.format, "json") == 0))
 		fmt = SRA_BENCHMARK_JSON;
+	else if (o.format && strcmp(o.format, "ris") == 0 && what == SRA_EXPORT_ITEMS)
+		fmt = SRA_BENCHMARK_RIS;
 	else if (o.format && strcmp(o.format, "csv") != 0)
-		return cli_usage_error("benchmark export: --format is csv or json, not '%s'", o.format);
+		return cli_usage_error("benchmark export: --format is csv or json (items also ris), not '%s'", o.format);
 	if ((rc = cli_open_db_read(&db, o.url)) != CLI_OK)
 		return rc;
 	if (o.output && strcmp(o.output, "-") != 0)

@@ -68,6 +68,9 @@ void sra_bm__out_puts(sra_bm_out *o, const char *s);
 int sra_bm__out_flush(sra_bm_out *o);
 void sra_bm__out_dispose(sra_bm_out *o);
 
+/* the items of a run as RIS records (export_ris.c) */
+int sra_bm__export_ris(sra_db *db, const char *run, sra_bm_out *o);
+
 /* a JSON cell parsed (a string when it is not JSON; null for NULL); new reference */
 json_t *sra_bm__parse_json_cell(const char *cell);
 

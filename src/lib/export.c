@@ -382,14 +382,15 @@ int sra_benchmark_export(sra_db *db, const char *run, sra_export_what what,
 	int error;
 
 	SRA_ASSERT_ARG(db && run && write);
-	if (fmt != SRA_BENCHMARK_CSV && fmt != SRA_BENCHMARK_JSON)
-		return sra_error_set(SRA_ERROR_INVALID, SRA_EINVALID, "exports are CSV or JSON");
-	if (what == SRA_EXPORT_ITEMS)
+	if (fmt != SRA_BENCHMARK_CSV && fmt != SRA_BENCHMARK_JSON && !(fmt == SRA_BENCHMARK_RIS && what == SRA_EXPORT_ITEMS))
+		return sra_error_set(SRA_ERROR_INVALID, SRA_EINVALID, "exports are CSV or JSON (items also RIS)");
+	if (what == SRA_EXPORT_ITEMS && fmt != SRA_BENCHMARK_RIS)
 		return sra_benchmark_items(db, run, 0, fmt, write, payload);
 	memset(&o, 0, sizeof(o));
 	o.write = write;
 	o.payload = payload;
-	if ((error = export_summary(db, run, fmt, &o)) == 0)
+	error = fmt == SRA_BENCHMARK_RIS ? sra_bm__export_ris(db, run, &o) : export_summary(db, run, fmt, &o);
+	if (error == 0)
 		error = sra_bm__out_flush(&o);
 	if (error > 0)
 		error = SRA_EUSER;

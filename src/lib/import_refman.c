@@ -205,15 +205,18 @@ static const char *find_doi(refman *m, const char *s, size_t n)
 	return NULL;
 }
 
-/* RIS DB → a source_db label: MEDLINE/PubMed, Scopus, Embase; anything else Other */
+/* RIS DB → a source_db label: a label itself, else containing MEDLINE/PubMed, Scopus, Embase; anything else Other */
 static const char *db_label(const char *v, size_t n)
 {
 	static const struct { const char *word, *label; } dbs[] = {
 		{ "medline", "PubMed" }, { "pubmed", "PubMed" }, { "scopus", "Scopus" }, { "embase", "Embase" },
 	};
 	char low[128];
+	const char *exact = sra_import__source_db_label(v, n);
 	size_t i;
 
+	if (exact)
+		return exact;	/* also benchmark_csv, as sra's own export writes it */
 	if (n >= sizeof(low))
 		n = sizeof(low) - 1;
 	for (i = 0; i < n; i++)

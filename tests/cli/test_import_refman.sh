@@ -347,5 +347,84 @@ case_bad_files() {
   assert_eq "$(content_hash)" "$h" "a failed import changed the database"
 }
 
+case_ris_export_round_trip() {
+  local r1 r2 run id a b
+  expect_exit 0 "$SRA" db upgrade head --url "$URL" -q || return
+  r1=$(new_review)
+  cat >"$TMP/records.csv" <<'EOF'
+id,title,abstract,doi,journal,year,authors,keywords,source_db,human_decision
+31234567,"Nudges, defaults and Müller's choice",An abstract.,10.1000/x1,Lancet,2019,"Müller, K and Doe, A",nudge; health,PubMed,Y
+2-s2.0-1,Scopus paper,"Two
+lines",,J Tests,2020,"Roe, R",,Scopus,N
+o1,,Only an abstract,,,,,,Other,
+b1,From the benchmark,,10.1000/b1,,2018,,policy,benchmark_csv,Y
+EOF
+  cat >"$TMP/decisions.jsonl" <<'EOF'
+{"source_id": "31234567", "reviewer": "conservative", "decision": "include", "confidence": 0.9}
+{"source_id": "31234567", "reviewer": "comprehensive", "decision": "include", "confidence": 0.95}
+{"source_id": "2-s2.0-1", "reviewer": "conservative", "decision": "exclude", "confidence": 0.8}
+{"source_id": "2-s2.0-1", "reviewer": "comprehensive", "decision": "include", "confidence": 0.6}
+{"source_id": "2-s2.0-1", "reviewer": "resolver", "decision": "exclude", "confidence": 0.75}
+{"source_id": "b1", "reviewer": "conservative", "decision": "exclude", "confidence": 0.99}
+{"source_id": "b1", "reviewer": "comprehensive", "decision": "exclude", "confidence": 0.97}
+EOF
+  expect_exit 0 "$SRA" import records --review "$r1" "$TMP/records.csv" --url "$URL" -q || return
+  expect_exit 0 "$SRA" import decisions --review "$r1" "$TMP/decisions.jsonl" --url "$URL" -q || return
+  expect_exit 0 "$SRA" benchmark run --review "$r1" --url "$URL" -q || return
+  run=$OUT
+  expect_exit 0 "$SRA" benchmark export "$run" --format ris -o "$TMP/run.ris" --url "$URL" || return
+  expect_exit 0 "$SRA" benchmark export "$run" --what items -o "$TMP/items.csv" --url "$URL" || return
+  # the N1 labels against the items CSV, the RIS read by a few lines of Python
+  python3 - "$TMP/run.ris" "$TMP/items.csv" <<'PY' || fail "the RIS export does not match the items CSV"
+import csv, sys
+recs, cur = [], None
+for line in open(sys.argv[1], encoding='utf-8', newline=''):
+    assert line.endswith('\r\n'), repr(line)
+    line = line[:-2]
+    if not line:
+        continue
+    assert line[2:6] == '  - ' or line == 'ER  -', repr(line)
+    tag, val = line[:2], line[6:]
+    if tag == 'TY':
+        cur = {}
+    if tag == 'ER':
+        recs.append(cur)
+        cur = None
+        continue
+    cur.setdefault(tag, []).append(val)
+items = {r['search_result_source_id']: r for r in csv.DictReader(open(sys.argv[2], newline='', encoding='utf-8'))}
+assert len(recs) == len(items) == 4, (len(recs), len(items))
+for r in recs:
+    it = items[r['AN'][0]]
+    n1 = r['N1']
+    assert n1[0] == 'sra:' + it['classification'], (n1, it)
+    human = it['human_decision'] or 'unknown'
+    assert n1[1] == 'sra:human=' + human, (n1, it)
+    assert 'sra:final=' + it['final_decision'] in n1, (n1, it)
+    for who in ('conservative', 'comprehensive', 'resolver'):
+        d, c = it[who + '_decision'], it[who + '_confidence']
+        want = ['sra:%s=%s%s' % (who, d, ' ' + c if c else '')] if d else []
+        got = [x for x in n1 if x.startswith('sra:%s=' % who)]
+        assert got == want, (got, want)
+    label = {'include': 'ASReview_relevant', 'exclude': 'ASReview_irrelevant', 'unknown': 'ASReview_not_seen'}[human]
+    assert n1[-1] == label, n1
+assert items['31234567']['classification'] == 'TP' and items['2-s2.0-1']['classification'] == 'TN'
+assert items['b1']['classification'] == 'FN' and items['o1']['classification'] == 'UNKNOWN'
+assert recs[[r['AN'][0] for r in recs].index('31234567')]['AU'] == ['Müller, K', 'Doe, A']
+PY
+  grep -q $'^AB  - Two lines\r$' "$TMP/run.ris" || fail "the line break in an abstract is not one space"
+  # read back into another review: every field and the human label as they were
+  r2=$(new_review)
+  expect_exit 0 "$SRA" import records --review "$r2" "$TMP/run.ris" --url "$URL" || return
+  assert_eq "$(printf '%s' "$ERR" | tail -1)" "inserted 4, updated 0, unchanged 0, invalid 0"
+  for id in 31234567 2-s2.0-1 o1 b1; do
+    a=$(fields "$r1" "$id" | tr '\n' ' ' | sed 's/ $//')	# the abstract's line break is one space in RIS
+    b=$(fields "$r2" "$id")
+    [ -n "$a" ] || fail "no record $id in the first review"
+    assert_eq "$b" "$a" "record $id after the round trip"
+  done
+  assert_eq "$(raw "$r2" 31234567 N1)" "6:sra:TP|ASReview_relevant" "N1 kept in raw_data (class, human, final, two reviewers, label)"
+}
+
 run_cases case_pubmed_nbib case_scopus_and_embase_ris case_endnote_crlf_bom case_rayyan_csv \
-  case_asreview_included_excluded case_bad_files
+  case_asreview_included_excluded case_bad_files case_ris_export_round_trip
