@@ -5,13 +5,16 @@
 #   make asan    the suite under AddressSanitizer and UBSan
 #   make install PREFIX=/usr/local DESTDIR=   (make uninstall undoes it)
 #   make deb     the Debian packages sra, libsra0 and libsra-dev, into $(BUILD)/deb
+#   make fuzz FUZZ_SECONDS=60   each libFuzzer target for that long over fuzz/corpus (fuzz/README.md)
 BUILD ?= build
 ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
 CMAKE_FLAGS ?=
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: all deps build demo test test-only asan bench clean install uninstall deb
+.PHONY: all deps build demo test test-only asan bench clean install uninstall deb fuzz
 
 all: build
 
@@ -37,6 +40,11 @@ asan: deps
 	cmake --build $(ASAN_BUILD)
 	SRA_REQUIRE_PG=1 ASAN_OPTIONS=detect_leaks=1 scripts/pg-test-server.sh ctest --test-dir $(ASAN_BUILD) --output-on-failure -j2
 
+# The libFuzzer targets (clang, ASan, UBSan) in their own build directory,
+# each run FUZZ_SECONDS seconds niced; new coverage is merged into fuzz/corpus.
+fuzz: deps
+	scripts/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
 bench: deps build
 	scripts/pg-test-server.sh bench/run.sh $(BUILD)/sra
 
@@ -56,4 +64,4 @@ deb:
 	scripts/build-deb.sh $(BUILD)/deb
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

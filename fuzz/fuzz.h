@@ -3,7 +3,7 @@
  *
  * Each target defines LLVMFuzzerTestOneInput.  Built with clang and
  * -fsanitize=fuzzer it is a libFuzzer binary (`make fuzz`); built with any
- * compiler and replay.c's main() it runs the files named on its command line
+ * compiler and replay_main.c's main() it runs the files named on its command line
  * once each (the `fuzz_replay_*` tests of `make test`).
  *
  * The readers that take a path get the input through a file in a private

@@ -13,6 +13,7 @@ PKGS=(
   libxlsxwriter-dev pgbouncer hyperfine jq time
   scdoc debhelper dpkg-dev lintian fakeroot groff-base man-db bash-completion binutils
   chromium python3
+  clang libfuzzer-15-dev
 )
 # Skip the network when everything is already there (a developer rerunning make).
 missing=$(dpkg-query -W -f='${db:Status-Abbrev} ${Package}\n' "${PKGS[@]}" 2>/dev/null | awk '$1 != "ii" {print $2}' || true)
