@@ -82,7 +82,8 @@ static int run_path(const char *path, size_t *count)
 		sprintf(names[n++], "%s/%s", path, e->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), cmp);
+	if (n)	/* qsort(NULL, 0, ...) is undefined */
+		qsort(names, n, sizeof(*names), cmp);
 	for (i = 0; i < n; i++) {
 		failed |= run_path(names[i], count);
 		free(names[i]);
