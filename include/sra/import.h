@@ -41,9 +41,17 @@ typedef struct sra_import_progress {
 
 typedef void (*sra_import_progress_cb)(const sra_import_progress *progress, void *payload);
 
-/** Options of both imports; initialise with SRA_IMPORT_OPTIONS_INIT. */
+/**
+ * Options of both imports; initialise with SRA_IMPORT_OPTIONS_INIT.
+ *
+ * Versioned as libgit2's option structs are: `version` says which fields the
+ * caller's struct has.  A field is only ever added at the end, with a new
+ * SRA_IMPORT_OPTIONS_VERSION; the library reads the fields of the caller's
+ * version and takes the defaults for the rest, and refuses a version it does
+ * not know (SRA_EINVALID).
+ */
 typedef struct sra_import_options {
-	unsigned int version;
+	unsigned int version;		/* SRA_IMPORT_OPTIONS_VERSION */
 	sra_import_format format;	/* AUTO: from the content */
 	const char *const *map;		/* "field=column" overrides, NULL-terminated; NULL: none */
 	const char *human_column;	/* the human decision's column (records) */
@@ -52,10 +60,11 @@ typedef struct sra_import_options {
 	int skip_invalid;		/* import the valid rows, list the others */
 	sra_import_progress_cb progress;	/* called now and then; may be NULL */
 	void *payload;			/* passed to progress */
+	/* version 2 */
 	const char *decision;		/* records: "include" or "exclude" for every record of the file; NULL: from the file */
 } sra_import_options;
 
-#define SRA_IMPORT_OPTIONS_VERSION 1
+#define SRA_IMPORT_OPTIONS_VERSION 2
 #define SRA_IMPORT_OPTIONS_INIT { SRA_IMPORT_OPTIONS_VERSION, SRA_IMPORT_AUTO, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL }
 
 /** A row that was left out under skip_invalid. */

@@ -754,7 +754,7 @@ static int csv_row(void *payload, size_t line, size_t ncells, const char *const 
 int sra_import_decisions(sra_import_summary *out, sra_db *db, const char *review_id,
 			 const char *path, const sra_import_options *opts)
 {
-	sra_import_options defaults = SRA_IMPORT_OPTIONS_INIT;
+	sra_import_options o;
 	sra_import_summary sum = SRA_IMPORT_SUMMARY_INIT;
 	sra_import__input in = { -1, "", NULL };
 	dec_ctx c;
@@ -764,8 +764,9 @@ int sra_import_decisions(sra_import_summary *out, sra_db *db, const char *review
 	int error, in_txn = 0;
 
 	SRA_ASSERT_ARG(out && db && review_id && path);
-	if (!opts)
-		opts = &defaults;
+	if ((error = sra_import__options(&o, opts)) < 0)
+		return error;
+	opts = &o;	/* from here on, this library's version of the caller's options */
 	if (sra__uuid_norm(review, review_id) < 0)
 		return sra_error_set(SRA_ERROR_INVALID, SRA_EINVALID, "'%s' is not a review id (a UUID)", review_id);
 	memset(&c, 0, sizeof(c));

@@ -41,6 +41,13 @@ typedef struct sra_import__reader {
  * then (path itself for a regular file), path stays the name in messages.
  * A directory is refused as such.  Close with sra_import__input_close.
  */
+/*
+ * The caller's options as this library's version of the struct: the fields
+ * of the caller's `version`, the defaults for the fields added after it
+ * (NULL `opts`: all defaults).  SRA_EINVALID for a version it does not know.
+ */
+int sra_import__options(sra_import_options *out, const sra_import_options *opts);
+
 typedef struct sra_import__input {
 	int fd;			/* the temporary copy, -1 when none */
 	char proc[40];		/* /proc/self/fd/N of it */

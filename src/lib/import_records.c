@@ -748,7 +748,7 @@ int sra_import__review_exists(sra_db *db, const char *review)
 int sra_import_records(sra_import_summary *out, sra_db *db, const char *review_id,
 		       const char *path, const sra_import_options *opts)
 {
-	sra_import_options defaults = SRA_IMPORT_OPTIONS_INIT;
+	sra_import_options o;
 	sra_import_summary sum = SRA_IMPORT_SUMMARY_INIT;
 	sra_import__reader rd;
 	sra_import__input in = { -1, "", NULL };
@@ -760,8 +760,9 @@ int sra_import_records(sra_import_summary *out, sra_db *db, const char *review_i
 	int error, in_txn = 0, tagged;
 
 	SRA_ASSERT_ARG(out && db && review_id && path);
-	if (!opts)
-		opts = &defaults;
+	if ((error = sra_import__options(&o, opts)) < 0)
+		return error;
+	opts = &o;	/* from here on, this library's version of the caller's options */
 	memset(&c, 0, sizeof(c));
 	if (sra__uuid_norm(review, review_id) < 0)
 		return sra_error_set(SRA_ERROR_INVALID, SRA_EINVALID, "'%s' is not a review id (a UUID)", review_id);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 #include <strings.h>
@@ -461,6 +462,28 @@ utf16:
 }
 
 /* ---- inputs read once ----------------------------------------------------- */
+
+int sra_import__options(sra_import_options *out, const sra_import_options *opts)
+{
+	/* where each version's struct ends; index: version */
+	static const size_t ends[] = {
+		0, offsetof(sra_import_options, decision), sizeof(sra_import_options)
+	};
+	sra_import_options defaults = SRA_IMPORT_OPTIONS_INIT;
+
+	_Static_assert(sizeof(ends) / sizeof(ends[0]) == SRA_IMPORT_OPTIONS_VERSION + 1,
+			  "a new sra_import_options version needs its end here");
+	*out = defaults;
+	if (!opts)
+		return 0;
+	if (opts->version < 1 || opts->version > SRA_IMPORT_OPTIONS_VERSION)
+		return sra_error_set(SRA_ERROR_INVALID, SRA_EINVALID,
+				     "sra_import_options version %u is not one this libsra knows (1 to %d)",
+				     opts->version, SRA_IMPORT_OPTIONS_VERSION);
+	memcpy(out, opts, ends[opts->version]);
+	out->version = SRA_IMPORT_OPTIONS_VERSION;
+	return 0;
+}
 
 int sra_import__input_open(sra_import__input *in, const char *path)
 {

@@ -1077,6 +1077,45 @@ static void test_import_json_string__round_trip(void **state)
 	sra_buf_dispose(&b);
 }
 
+/*
+ * sra_import_options by version: a caller built against version 1 has no
+ * `decision` field, so whatever lies there is never read; a version the
+ * library does not know is refused before anything is opened.
+ */
+static void test_import_options__versions(void **state)
+{
+	fx f;
+	sra_import_summary s;
+	sra_import_options o = SRA_IMPORT_OPTIONS_INIT;
+	const char *const bogus[] = { "--decision 'sideways'", NULL };
+	const char *const unknown[] = { "sra_import_options version 99", NULL };
+	char *p;
+
+	(void)state;
+	assert_int_equal(SRA_IMPORT_OPTIONS_VERSION, 2);
+	if (fx_open(&f, 0) < 0)
+		fail_msg("no SQLite fixture");
+	p = path_in(&f, "v.csv");
+	sra_test_write_file(p, "record_id,title,abstract,label\nv1,A title,An abstract,1\n");
+	o.human_column = "label";
+	o.decision = "sideways";	/* a version-2 field: refused as a value */
+	memset(&s, 0, sizeof(s));
+	expect_untouched(&f, sra_import_records(&s, f.db, f.review, p, &o), bogus);
+	o.version = 1;			/* the same bytes from a version-1 caller: not read */
+	memset(&s, 0, sizeof(s));
+	sra_assert_ok(sra_import_records(&s, f.db, f.review, p, &o));
+	assert_int_equal(s.inserted, 1);
+	sra_import_summary_dispose(&s);
+	assert_int_equal(q_int(&f, "SELECT count(*) FROM search_results WHERE source_id = 'v1' AND json_extract(source_metadata, '$.benchmark_human_decision') = 1"), 1);
+	o.version = 99;
+	memset(&s, 0, sizeof(s));
+	expect_untouched(&f, sra_import_records(&s, f.db, f.review, p, &o), unknown);
+	o.version = 0;
+	assert_int_equal(sra_import_decisions(&s, f.db, f.review, p, &o), SRA_EINVALID);
+	free(p);
+	fx_close(&f);
+}
+
 static void test_import_detect__formats(void **state)
 {
 	char *dir = sra_test_tmpdir(), path[4096];
@@ -1126,6 +1165,7 @@ int main(void)
 		cmocka_unit_test(test_import_records__spreadsheet_rules_pg),
 		cmocka_unit_test(test_import_decisions__jsonl_and_csv_sqlite),
 		cmocka_unit_test(test_import_decisions__jsonl_and_csv_pg),
+		cmocka_unit_test(test_import_options__versions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
