@@ -2,8 +2,9 @@
 # The seed's acceptance (issue 2): after `upgrade 9cd2f7e24c87` the catalog
 # shows both benchmark tables with every column, type, nullability, the
 # three foreign keys and every index of schema.md; `downgrade -1` removes
-# exactly them; `upgrade head` restores them with the four LangSmith id
-# columns.  Expected values are written out from schema.md, and read back
+# exactly them; `upgrade ad42aea13565` adds the four LangSmith id
+# columns with their indexes, and revision 6 (head) drops those again.
+# Expected values are written out from schema.md, and read back
 # through psql / sqlite3, not through sra.
 . "$(dirname "$0")/lib.sh"
 
@@ -147,15 +148,20 @@ case_benchmark_tables() {
   assert_eq "$(schema_dump)" "$before" "schema after downgrade -1"
   assert_eq "$(q 'SELECT version_num FROM alembic_version')" 1e530067ad44 "version after downgrade -1"
 
+  expect_exit 0 "$SRA" db upgrade ad42aea13565 --url "$URL" -q || return
+  for c in conservative_run_id conservative_trace_id comprehensive_run_id comprehensive_trace_id; do
+    indexes | grep -qx "ix_benchmark_result_items_$c" || fail "missing index ix_benchmark_result_items_$c"
+  done
   expect_exit 0 "$SRA" db upgrade head --url "$URL" -q || return
   local items; items=$(columns benchmark_result_items)
   local ls; ls=$(expected_columns "$LANGSMITH_COLS")
   printf '%s\n' "$ls" | while read -r line; do
     printf '%s\n' "$items" | grep -qxF "$line" || fail "missing column after upgrade head: $line"
   done
-  for c in conservative_run_id conservative_trace_id comprehensive_run_id comprehensive_trace_id; do
-    indexes | grep -qx "ix_benchmark_result_items_$c" || fail "missing index ix_benchmark_result_items_$c"
-  done
+  # revision 6 drops the indexes no query uses: at head the items keep only
+  # search_result_id (the unique constraint serves benchmark_run_id = ?)
+  assert_eq "$(indexes | grep -v "^uq_")" "ix_benchmark_result_items_search_result_id
+ix_benchmark_runs_review_id" "b-tree indexes at head"
   assert_eq "$(foreign_keys | cut -d'|' -f1-3)" "$FKS" "foreign keys at head"
   local heads; heads=$("$SRA" db heads)
   assert_eq "$(q 'SELECT version_num FROM alembic_version')" "${heads%% *}" "version at head"

@@ -177,6 +177,25 @@ static void assert_index(json_t *cat, const char *tab, const char *name, const c
 	assert_true(json_is_false(json_object_get(ix, "unique")));
 }
 
+/* "name method (cols)[ WHERE pred]; " for each index of `tab`, in the catalog's (name) order */
+static const char *index_list(json_t *cat, const char *tab)
+{
+	static char buf[4096];
+	json_t *a = json_object_get(table(cat, tab), "indexes"), *v;
+	size_t i;
+
+	buf[0] = '\0';
+	json_array_foreach(a, i, v) {
+		json_t *pred = json_object_get(v, "predicate");
+		size_t len = strlen(buf);
+
+		snprintf(buf + len, sizeof(buf) - len, "%s %s (%s)%s%s; ", json_string_value(json_object_get(v, "name")),
+			 json_string_value(json_object_get(v, "method")), joined(json_object_get(v, "columns")),
+			 json_is_string(pred) ? " WHERE " : "", json_is_string(pred) ? json_string_value(pred) : "");
+	}
+	return buf;
+}
+
 static void assert_no_index(json_t *cat, const char *tab, const char *name)
 {
 	json_t *a = json_object_get(table(cat, tab), "indexes"), *v;
@@ -292,20 +311,35 @@ static void catalog_at_head(int pg)
 	assert_no_index(cat, "search_results", "uq_review_source_id");
 	assert_no_index(cat, "search_results", "search_results_pkey");
 
-	/* indexes: b-tree everywhere, GIN only where it exists (PostgreSQL) */
+	/* indexes at head (revision 6, docs/schema-indexes.md): those that enforce
+	 * a constraint or serve a query; GIN only on PostgreSQL */
 	assert_index(cat, "benchmark_runs", "ix_benchmark_runs_review_id", "btree", "review_id");
 	assert_index(cat, "search_results", "ix_search_results_doi", "btree", "doi");
-	assert_index(cat, "log_records", "ix_log_records_timestamp", "btree", pg ? "\"timestamp\"" : "timestamp");
-	assert_index(cat, "benchmark_result_items", "ix_benchmark_result_items_conservative_run_id", "btree",
-		     "conservative_run_id");
-	if (pg) {
-		assert_index(cat, "benchmark_runs", "ix_benchmark_runs_on_config_details_gin", "gin", "config_details");
-		assert_index(cat, "search_results", "ix_search_results_on_keywords_gin", "gin", "keywords");
-		assert_int_equal(json_array_size(json_object_get(table(cat, "search_results"), "indexes")), 13);
-	} else {
-		assert_no_index(cat, "benchmark_runs", "ix_benchmark_runs_on_config_details_gin");
-		assert_int_equal(json_array_size(json_object_get(table(cat, "search_results"), "indexes")), 10);
-	}
+	assert_index(cat, "log_records", "ix_log_records_review_id_level", "btree", "review_id,level");
+	assert_no_index(cat, "log_records", "ix_log_records_timestamp");
+	assert_no_index(cat, "benchmark_result_items", "ix_benchmark_result_items_conservative_run_id");
+	assert_no_index(cat, "benchmark_runs", "ix_benchmark_runs_on_config_details_gin");
+	assert_string_equal(index_list(cat, "search_results"),
+			    "ix_search_results_comprehensive_result_id btree (comprehensive_result_id) "
+			    "WHERE comprehensive_result_id IS NOT NULL; "
+			    "ix_search_results_conservative_result_id btree (conservative_result_id) "
+			    "WHERE conservative_result_id IS NOT NULL; "
+			    "ix_search_results_doi btree (doi); "
+			    "ix_search_results_resolution_id btree (resolution_id) WHERE resolution_id IS NOT NULL; "
+			    "ix_search_results_source_id btree (source_id); "
+			    "ix_search_results_year btree (year); ");
+	assert_string_equal(index_list(cat, "benchmark_result_items"),
+			    "ix_benchmark_result_items_search_result_id btree (search_result_id); ");
+	assert_string_equal(index_list(cat, "screening_resolutions"),
+			    "ix_screening_resolutions_review_id btree (review_id); "
+			    "ix_screening_resolutions_search_result_id btree (search_result_id); ");
+	assert_string_equal(index_list(cat, "log_records"),
+			    "ix_log_records_level btree (level); ix_log_records_review_id_level btree (review_id,level); ");
+	assert_string_equal(index_list(cat, "systematic_reviews"), "");
+	assert_string_equal(index_list(cat, "screen_abstract_results"),
+			    pg ? "ix_screen_abstract_results_on_exclusion_reason_categories_gin gin (exclusion_reason_categories); "
+				 "ix_screen_abstract_results_review_id_screening_strategy btree (review_id,screening_strategy); "
+			       : "ix_screen_abstract_results_review_id_screening_strategy btree (review_id,screening_strategy); ");
 
 	/* CHECK constraints of revisions 4 and 5 */
 	named(json_object_get(table(cat, "benchmark_runs"), "checks"), "name", "ck_benchmark_runs_uncertain_policy");
@@ -368,9 +402,18 @@ static void format_table(int pg)
 	assert_non_null(strstr(text, "\"ix_benchmark_runs_review_id\" btree (review_id)"));
 	assert_non_null(strstr(text, "REFERENCES systematic_reviews(id) ON DELETE CASCADE"));
 	assert_non_null(strstr(text, "Triggers:\n    trg_benchmark_runs_updated_at"));
-	if (pg)
-		assert_non_null(strstr(text, "\"ix_benchmark_runs_on_config_details_gin\" gin (config_details)"));
+	assert_null(strstr(text, "ix_benchmark_runs_on_config_details_gin"));	/* revision 6 */
 	free(text);
+	sra_assert_ok(sra_catalog_format(&text, cat, "search_results"));
+	assert_non_null(strstr(text, "\"ix_search_results_resolution_id\" btree (resolution_id) "
+				     "WHERE resolution_id IS NOT NULL\n"));
+	free(text);
+	if (pg) {
+		sra_assert_ok(sra_catalog_format(&text, cat, "screen_abstract_results"));
+		assert_non_null(strstr(text, "\"ix_screen_abstract_results_on_exclusion_reason_categories_gin\" "
+					     "gin (exclusion_reason_categories)"));
+		free(text);
+	}
 	assert_int_equal(sra_catalog_format(&text, cat, "no_such_table"), SRA_ENOTFOUND);
 	assert_int_equal(sra_catalog_to_json(&text, cat, "no_such_table"), SRA_ENOTFOUND);
 	sra_assert_ok(sra_catalog_format(&text, cat, NULL));
@@ -392,6 +435,62 @@ static void test_catalog__format_pg(void **state)
 {
 	(void)state;
 	format_table(1);
+}
+
+/* ---- revision 6 (indexes) up and down ------------------------------------------ */
+
+/*
+ * Revision 6 only drops and creates indexes: after upgrade head and
+ * downgrade 19db02264d93 the catalog equals the catalog that revision 5 had,
+ * exactly (sra_catalog_diff: names, methods, columns, predicates, and
+ * everything else), and `check` is clean at each step.
+ */
+static void indexes_revision_round_trip(int pg)
+{
+	sra_migrate_options mo = SRA_MIGRATE_OPTIONS_INIT;
+	sra_catalog *at5 = NULL, *again = NULL, *head = NULL;
+	sra_strarray d = { NULL, 0 };
+	fixture f;
+	size_t i;
+
+	if (!fixture_open(&f, pg))
+		skip();
+	mo.applied_by = "tester";
+	upgrade(&f, "19db02264d93");
+	assert_clean(&f);
+	sra_assert_ok(sra_catalog_read(&at5, f.db, NULL));
+	upgrade(&f, "head");
+	assert_clean(&f);
+	sra_assert_ok(sra_catalog_read(&head, f.db, NULL));
+	/* the head differs from revision 5 (else the comparison below proves nothing) */
+	sra_assert_ok(sra_catalog_diff(&d, at5, head));
+	assert_true(d.count >= (size_t)(pg ? 30 : 22));
+	sra_strarray_dispose(&d);
+
+	sra_assert_ok(sra_migrate_downgrade(f.db, f.chain, "19db02264d93", &mo));
+	assert_clean(&f);
+	sra_assert_ok(sra_catalog_read(&again, f.db, NULL));
+	sra_assert_ok(sra_catalog_diff(&d, at5, again));
+	for (i = 0; i < d.count; i++)
+		print_error("after downgrade: %s\n", d.strings[i]);
+	assert_int_equal(d.count, 0);
+	sra_strarray_dispose(&d);
+	sra_catalog_free(at5);
+	sra_catalog_free(again);
+	sra_catalog_free(head);
+	fixture_close(&f);
+}
+
+static void test_catalog__indexes_round_trip_sqlite(void **state)
+{
+	(void)state;
+	indexes_revision_round_trip(0);
+}
+
+static void test_catalog__indexes_round_trip_pg(void **state)
+{
+	(void)state;
+	indexes_revision_round_trip(1);
 }
 
 /* ---- sra_migrate_check -------------------------------------------------------- */
@@ -551,6 +650,8 @@ int main(void)
 		cmocka_unit_test(test_catalog__head_pg),
 		cmocka_unit_test(test_catalog__format_sqlite),
 		cmocka_unit_test(test_catalog__format_pg),
+		cmocka_unit_test(test_catalog__indexes_round_trip_sqlite),
+		cmocka_unit_test(test_catalog__indexes_round_trip_pg),
 		cmocka_unit_test(test_catalog__check_sqlite),
 		cmocka_unit_test(test_catalog__check_pg),
 		cmocka_unit_test(test_catalog__no_version_table_sqlite),
