@@ -85,8 +85,9 @@ row "sra db check at head (SQLite)" "$(median check_sqlite "$SRA db check -q --u
 row "sra db check at head (PostgreSQL)" "$(median check_pg "$SRA db check -q --url '$(url bench_cur)'")" \
   "upgrade base -> head (PostgreSQL)" "$(median_prep up_sra2 "$reset_db" "$SRA db upgrade -q --url '$(url bench_up)'")" "<= 2x" "r <= 2.0"
 
-# 6. the import, benchmark-run (issue 4) and report (issue 11) targets: long, SRA_BENCH_EXTRAS=0 skips them
-for extra in bench_import.sh bench_benchmark.sh bench_report.sh; do
+# 6. the import, benchmark-run (issue 4), report (issue 11), RIS (issue 10) and index (issue 12)
+# targets: long, SRA_BENCH_EXTRAS=0 skips them
+for extra in bench_import.sh bench_benchmark.sh bench_report.sh bench_ris.sh bench_indexes.sh; do
   [ "${SRA_BENCH_EXTRAS:-1}" = 0 ] && break
   if [ -x "$BENCH_DIR/$extra" ]; then
     EXTRA_OUT+=$'\n'"$("$BENCH_DIR/$extra" "$SRA")"
