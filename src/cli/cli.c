@@ -48,6 +48,20 @@ size_t cli_put_text(const char *s, size_t len)
 	return shown;
 }
 
+void cli_eput_text(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (; *p; p++) {
+		if ((*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f)
+			fprintf(stderr, "\\x%02x", *p);
+		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+			fprintf(stderr, "\\x%02x", *++p);
+		else
+			fputc(*p, stderr);
+	}
+}
+
 int cli_write_text(void *payload, const char *data, size_t len)
 {
 	(void)payload;
@@ -78,7 +92,10 @@ int cli_error_lib(int error)
 	if (stdout_errno)	/* the library stopped because our write failed */
 		return cli_fail("cannot write the output: %s", strerror(stdout_errno));
 
-	fprintf(stderr, "sra: %s\n", e && e->message ? e->message : "unknown error");
+	/* a message may quote the database or the input: control characters escaped */
+	fputs("sra: ", stderr);
+	cli_eput_text(e && e->message ? e->message : "unknown error");
+	fputc('\n', stderr);
 	if (error == SRA_ECONFLICT)
 		return CLI_CHAIN;
 	if (!e)

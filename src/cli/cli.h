@@ -41,6 +41,8 @@ int cli_write_stdout(void *payload, const char *data, size_t len);
  * cli_write_text is the same as a sra_benchmark_write_fn.
  */
 size_t cli_put_text(const char *s, size_t len);
+/* the same for a NUL-terminated s onto stderr (a warning naming a database value) */
+void cli_eput_text(const char *s);
 int cli_write_text(void *payload, const char *data, size_t len);
 /*
  * At exit: flush and close stdout; when that (or any earlier write) failed

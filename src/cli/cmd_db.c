@@ -416,13 +416,18 @@ static int cmd_current(int argc, char **argv)
 		json_object_set_new(j, "edited", e);
 		print_json(j);
 	} else {
-		for (i = 0; i < cur.count; i++)
-			printf("%s%s\n", cur.strings[i], is_head(c.chain, cur.strings[i]) ? " (head)" : "");
+		/* revisions are text from the database: control characters escaped */
+		for (i = 0; i < cur.count; i++) {
+			cli_put_text(cur.strings[i], strlen(cur.strings[i]));
+			printf("%s\n", is_head(c.chain, cur.strings[i]) ? " (head)" : "");
+		}
 		if (!cur.count && !o.quiet)
 			fprintf(stderr, "sra: %s is at base (no revision applied)\n", c.masked);
-		for (i = 0; i < edited.count; i++)
-			fprintf(stderr, "sra: warning: applied revision %s was edited since it ran (checksum differs)\n",
-				edited.strings[i]);
+		for (i = 0; i < edited.count; i++) {
+			fputs("sra: warning: applied revision ", stderr);
+			cli_eput_text(edited.strings[i]);
+			fputs(" was edited since it ran (checksum differs)\n", stderr);
+		}
 	}
 	rc = CLI_OK;
 done:
@@ -766,9 +771,12 @@ static int cmd_inspect(int argc, char **argv)
 		rc = cli_error_lib(error);
 		goto done;
 	}
-	fputs(text, stdout);
-	if (o.json)
+	if (o.json) {	/* JSON escapes control characters itself */
+		fputs(text, stdout);
 		fputc('\n', stdout);
+	} else {	/* names, defaults, comments: text from the database */
+		cli_put_text(text, strlen(text));
+	}
 	rc = CLI_OK;
 done:
 	free(text);
@@ -825,8 +833,10 @@ static int cmd_check(int argc, char **argv)
 		json_object_set_new(j, "differences", a);
 		print_json(j);
 	} else {
-		for (i = 0; i < diff.count; i++)
-			printf("%s\n", diff.strings[i]);
+		for (i = 0; i < diff.count; i++) {
+			cli_put_text(diff.strings[i], strlen(diff.strings[i]));
+			putchar('\n');
+		}
 	}
 	if (diff.count) {
 		if (!o.quiet && !o.json)

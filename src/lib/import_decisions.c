@@ -97,42 +97,55 @@ static int digits(const char **p, int n, int *out)
 	return 0;
 }
 
+static int days_in_month(int y, int mo)
+{
+	static const int n[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+	if (mo == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 29;
+	return n[mo - 1];
+}
+
 /*
  * An ISO-8601 date and time (YYYY-MM-DD[T ]HH:MM[:SS[.frac]][Z|±HH[:MM]]);
- * written to *out as UTC "YYYY-MM-DDTHH:MM:SS.mmmZ" (SQLite), or as given
- * (PostgreSQL casts it).  -1 when malformed.
+ * written to *out as UTC "YYYY-MM-DDTHH:MM:SS.mmmZ" (SQLite) or with
+ * microseconds (PostgreSQL).  Impossible values (2024-02-31, hour 25, second 60,
+ * offset +99:99, year 0) are refused here, on both databases, and never
+ * adjusted: PostgreSQL would raise a server error, SQLite would store them.
+ * NULL when good; else why not (static text, or written into why[64]).
  */
-static int parse_time(char **out, const char *s, int pg)
+static const char *parse_time(char **out, const char *s, int pg, char why[64])
 {
 	const char *p = s;
 	struct tm tm;
-	int y, mo, d, h, mi, sec = 0, ms = 0, off = 0;
+	int y, mo, d, h, mi, sec = 0, us = 0, off = 0;
 	time_t t;
+	static const char *const form = "is not an ISO-8601 date and time (YYYY-MM-DDTHH:MM[:SS[.fff]][Z|+HH:MM])";
 
 	memset(&tm, 0, sizeof(tm));
 	if (digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) || *p++ != '-' || digits(&p, 2, &d))
-		return -1;
+		return form;
 	if (*p != 'T' && *p != 't' && *p != ' ')
-		return -1;
+		return form;
 	p++;
 	if (digits(&p, 2, &h) || *p++ != ':' || digits(&p, 2, &mi))
-		return -1;
+		return form;
 	if (*p == ':') {
 		p++;
 		if (digits(&p, 2, &sec))
-			return -1;
+			return form;
 		if (*p == '.' || *p == ',') {
 			int k = 0;
 			p++;
 			if (*p < '0' || *p > '9')
-				return -1;
+				return form;
 			while (*p >= '0' && *p <= '9') {
-				if (k++ < 3)
-					ms = ms * 10 + (*p - '0');
+				if (k++ < 6)
+					us = us * 10 + (*p - '0');
 				p++;
 			}
-			while (k++ < 3)
-				ms *= 10;
+			while (k++ < 6)
+				us *= 10;
 		}
 	}
 	if (*p == 'Z' || *p == 'z') {
@@ -140,18 +153,30 @@ static int parse_time(char **out, const char *s, int pg)
 	} else if (*p == '+' || *p == '-') {
 		int sign = *p++ == '-' ? -1 : 1, oh, om = 0;
 		if (digits(&p, 2, &oh))
-			return -1;
+			return form;
 		if (*p == ':')
 			p++;
 		if (*p >= '0' && *p <= '9' && digits(&p, 2, &om))
-			return -1;
+			return form;
+		if (oh > 14 || om > 59 || oh * 60 + om > 14 * 60)
+			return "has an impossible UTC offset (at most ±14:00)";
 		off = sign * (oh * 60 + om);
 	}
-	if (*p || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
-		return -1;
-	if (pg) {
-		*out = sra__strdup(s);
-		return 0;
+	if (*p)
+		return form;
+	if (y < 1)
+		return "has the impossible year 0000";
+	if (mo < 1 || mo > 12) {
+		snprintf(why, 64, "has the impossible month %02d", mo);
+		return why;
+	}
+	if (d < 1 || d > days_in_month(y, mo)) {
+		snprintf(why, 64, "has the impossible day %02d (%04d-%02d has %d days)", d, y, mo, days_in_month(y, mo));
+		return why;
+	}
+	if (h > 23 || mi > 59 || sec > 59) {
+		snprintf(why, 64, "has the impossible time of day %02d:%02d:%02d", h, mi, sec);
+		return why;
 	}
 	tm.tm_year = y - 1900;
 	tm.tm_mon = mo - 1;
@@ -160,11 +185,15 @@ static int parse_time(char **out, const char *s, int pg)
 	tm.tm_min = mi;
 	tm.tm_sec = sec;
 	t = timegm(&tm) - (time_t)off * 60;
-	if (!gmtime_r(&t, &tm))
-		return -1;
-	*out = sra__sprintf("%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-			    tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
-	return 0;
+	if (!gmtime_r(&t, &tm) || tm.tm_year + 1900 < 1 || tm.tm_year + 1900 > 9999)
+		return "is out of range once moved to UTC (years 0001-9999)";
+	if (pg)	/* microseconds, as timestamptz keeps them; the server parses only what was checked here */
+		*out = sra__sprintf("%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+				    tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, us);
+	else
+		*out = sra__sprintf("%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+				    tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, us / 1000);
+	return NULL;
 }
 
 /* ---- checking one decision --------------------------------------------------- */
@@ -192,7 +221,8 @@ static char *json_text(json_t *v)
 static int check(dec_ctx *c, decision *d, json_t *obj, size_t line)
 {
 	json_t *v;
-	const char *s;
+	const char *s, *why;
+	char whybuf[64];
 	int bad;
 	size_t i;
 
@@ -297,11 +327,15 @@ static int check(dec_ctx *c, decision *d, json_t *obj, size_t line)
 	if (bad || (s && sra__uuid_norm(d->run_id, s) < 0))
 		return bad_line(c, line, "source_id '%s': run_id is not a UUID", d->source_id);
 	s = str_or_null(obj, "start_time", &bad);
-	if (bad || (s && parse_time(&d->start_time, s, c->pg) < 0))
-		return bad_line(c, line, "source_id '%s': start_time is not an ISO-8601 date and time", d->source_id);
+	if (bad)
+		return bad_line(c, line, "source_id '%s': start_time is not a string", d->source_id);
+	if (s && (why = parse_time(&d->start_time, s, c->pg, whybuf)))
+		return bad_line(c, line, "source_id '%s': start_time '%.40s' %s", d->source_id, s, why);
 	s = str_or_null(obj, "end_time", &bad);
-	if (bad || (s && parse_time(&d->end_time, s, c->pg) < 0))
-		return bad_line(c, line, "source_id '%s': end_time is not an ISO-8601 date and time", d->source_id);
+	if (bad)
+		return bad_line(c, line, "source_id '%s': end_time is not a string", d->source_id);
+	if (s && (why = parse_time(&d->end_time, s, c->pg, whybuf)))
+		return bad_line(c, line, "source_id '%s': end_time '%.40s' %s", d->source_id, s, why);
 	d->line = line;
 	return 0;
 }

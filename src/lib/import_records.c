@@ -104,7 +104,7 @@ struct sra_import__sink {
 	char stamp[40];			/* SQLite: created_at and updated_at of new rows */
 	sra_buf dbkey;			/* SQLite: building a key of `existing` */
 	sra_buf raw, meta, authors, keywords, tmp, key;
-	char **norm;			/* per cell: normalised copy (whole numbers) */
+	char **norm;			/* per cell: normalised copy (year, source id: whole numbers) */
 	size_t *nlen;
 	size_t ncap;
 	char *own[5];			/* copies of trimmed or shortened text cells */
@@ -494,7 +494,7 @@ static int check_title_or_abstract(int *error, rec_ctx *c, size_t line, size_t n
 	return 1;
 }
 
-/* normalise every cell (whole numbers lose a decimal part of zeros); UTF-8 and the row's width checked */
+/* normalise the cells (a year or source id loses a decimal part of zeros); UTF-8 and the row's width checked */
 static int normalise_cells(int *error, rec_ctx *c, size_t line, size_t ncells, const char *const *cells, const size_t *lens)
 {
 	size_t i;
@@ -506,7 +506,11 @@ static int normalise_cells(int *error, rec_ctx *c, size_t line, size_t ncells, c
 	}
 	for (i = 0; i < ncells; i++) {
 		c->norm[i] = (char *)cells[i];
-		c->nlen[i] = sra_import__whole_len(cells[i], lens[i]);
+		/* only the year and the source id lose a ".0" ("2019.0", "31234567.0", as a
+		 * spreadsheet saved them); every other text ("2.000" as a title) is kept
+		 * as written.  An XLSX numeric cell is whole already (import_xlsx.c). */
+		c->nlen[i] = (long)i == c->col[F_YEAR] || (long)i == c->col[F_SOURCE_ID]
+			     ? sra_import__whole_len(cells[i], lens[i]) : lens[i];
 		if (!sra_import__utf8_ok(cells[i], lens[i])) {
 			*error = bad_row(c, line, "column '%s': not valid UTF-8 text",
 					 i < c->ncols ? c->keys[i] : "(beyond the header)");

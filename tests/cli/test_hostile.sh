@@ -281,6 +281,30 @@ case_terminal() {
   out=$("$SRA" review show "$review" --json --url "$URL")
   printf '%s' "$out" | LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f]' && fail "--json prints raw C0 controls"
   assert_eq "$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["research_question"] == sys.argv[1])' "$evil")" True "--json value"
+
+  # db inspect: a table name and a default from the database, escaped
+  local short esc
+  short="a$(printf '\033')[2J$(printf '\033')]52;c;SGk=$(printf '\007')$(printf '\302\233')z"
+  esc='a\x1b[2J\x1b]52;c;SGk=\x07\x9bz'
+  q "CREATE TABLE \"t$short\" (v text DEFAULT '$short')" >/dev/null
+  for cmd in "db inspect" "db inspect t$short" "db check"; do
+    # shellcheck disable=SC2086
+    "$SRA" ${cmd%% *} ${cmd#* } --url "$URL" >"$TMP/out" 2>"$TMP/err"
+    if LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]\|\xc2[\x80-\x9f]' "$TMP/out" "$TMP/err"; then
+      fail "'${cmd%% *} ${cmd#* }' prints raw control characters"
+    fi
+  done
+  "$SRA" db inspect --url "$URL" | grep -qF " t$esc " || fail "db inspect does not show the table name escaped"
+  "$SRA" db inspect "t$short" --url "$URL" | grep -qF "$esc" || fail "db inspect TABLE does not show the default escaped"
+  # db current: a revision from the database, in its one error line, escaped
+  local before; before=$(db_state)
+  q "UPDATE alembic_version SET version_num = '$short'" >/dev/null
+  before=$(db_state)
+  "$SRA" db current --url "$URL" >"$TMP/out" 2>"$TMP/err"
+  ERR=$(cat "$TMP/err")
+  one_line_error "^sra: the database is at revision $(ere "$esc"), which the migration chain does not know"
+  LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]\|\xc2[\x80-\x9f]' "$TMP/out" "$TMP/err" && fail "db current prints raw control characters"
+  assert_eq "$(db_state)" "$before" "database after db current"
 }
 
 # ---- 11. no unasked data loss -----------------------------------------------------
@@ -308,6 +332,75 @@ case_downgrade_loss() {
   assert_eq "$(q "SELECT count(*) FROM alembic_version")" 0 "version rows after downgrade --yes"
   expect_exit 0 "$SRA" db upgrade head --url "$URL" -q || return
   expect_exit 0 "$SRA" db downgrade base --url "$URL" -q </dev/null || return
+}
+
+# ---- 6. impossible values refused, not adjusted --------------------------------
+
+# ere TEXT: TEXT as a literal in an extended regular expression
+ere() { printf '%s' "$1" | sed 's/[].[^$*+?(){}|\\]/\\&/g'; }
+
+case_impossible_values() {
+  new_review || return
+  local d="$TMP/iv.$1" i="$TMP/ivin.$1" before t why n=0; mkdir -p "$d" "$i"
+  printf 'source_id,title\n1,One\n2,Two\n' >"$d/r.csv"
+  expect_exit 0 "$SRA" import records --review "$REVIEW" "$d/r.csv" --url "$URL" -q || return
+  before=$(db_state; files_state "$d")
+  # timestamps: refused in C on both databases (no raw server error), naming file, line and value
+  while IFS='|' read -r t why; do
+    n=$((n + 1))
+    printf '{"source_id": "1", "reviewer": "conservative", "decision": "include", "confidence": 0.9}\n{"source_id": "2", "reviewer": "comprehensive", "decision": "exclude", "confidence": 0.8, "end_time": "%s"}\n' "$t" >"$i/d$n.jsonl"
+    expect_exit 1 "$SRA" import decisions --review "$REVIEW" "$i/d$n.jsonl" --url "$URL" || continue
+    one_line_error "^sra: $(ere "$i/d$n.jsonl"):2: source_id '2': end_time '$(ere "$t")' $why"
+  done <<'EOF'
+2024-02-31T10:00:00Z|has the impossible day 31 \(2024-02 has 29 days\)$
+2023-02-29T10:00:00Z|has the impossible day 29 \(2023-02 has 28 days\)$
+1900-02-29 10:00:00Z|has the impossible day 29 \(1900-02 has 28 days\)$
+2024-04-31T10:00:00+02:00|has the impossible day 31
+2024-13-01T10:00:00Z|has the impossible month 13
+2024-00-10T10:00:00Z|has the impossible month 00
+2024-01-00T10:00:00Z|has the impossible day 00
+2024-01-01T25:00:00Z|has the impossible time of day 25:00:00
+2024-01-01T24:00:00Z|has the impossible time of day 24:00:00
+2024-01-01T10:60:00Z|has the impossible time of day 10:60:00
+2024-01-01T10:00:60Z|has the impossible time of day 10:00:60
+2024-01-01T10:00:00+99:99|has an impossible UTC offset
+2024-01-01T10:00:00-15:00|has an impossible UTC offset
+2024-01-01T10:00:00+05:60|has an impossible UTC offset
+0000-01-01T10:00:00Z|has the impossible year 0000
+2024-1-01T10:00:00Z|is not an ISO-8601 date and time
+2024-01-01|is not an ISO-8601 date and time
+2024-01-01T10:00:00 junk|is not an ISO-8601 date and time
+EOF
+  assert_eq "$(db_state; files_state "$d")" "$before" "database and files after impossible timestamps"
+  # --skip-invalid: that line is skipped and counted, the others imported
+  expect_exit 0 "$SRA" import decisions --review "$REVIEW" "$i/d1.jsonl" --skip-invalid --url "$URL" || return
+  printf '%s' "$ERR" | grep -qE "^skipped: $(ere "$i/d1.jsonl"):2: source_id '2': end_time '2024-02-31T10:00:00Z' has the impossible day 31" \
+    || fail "--skip-invalid does not name the skipped line: $ERR"
+  printf '%s' "$ERR" | grep -q "invalid 1$" || fail "--skip-invalid does not count the line: $ERR"
+  assert_eq "$(q "SELECT count(*) FROM screen_abstract_results")" 1 "decisions after --skip-invalid"
+  # possible values are kept, moved to UTC (hand-computed), on both databases
+  printf '{"source_id": "2", "reviewer": "conservative", "decision": "exclude", "confidence": 0.8, "start_time": "2024-02-29T23:30:00+01:00", "end_time": "2024-03-01 00:15:30.25-02:30"}\n' >"$d/ok.jsonl"
+  expect_exit 0 "$SRA" import decisions --review "$REVIEW" "$d/ok.jsonl" --url "$URL" -q || return
+  if [ "$1" = sqlite ]; then
+    assert_eq "$(q "SELECT start_time, end_time FROM screen_abstract_results WHERE end_time IS NOT NULL")" \
+      "2024-02-29T22:30:00.000Z|2024-03-01T02:45:30.250Z" "times of a leap day, moved to UTC"
+  else
+    assert_eq "$(q "SELECT to_char(start_time AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.MS'), to_char(end_time AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.MS') FROM screen_abstract_results WHERE end_time IS NOT NULL")" \
+      "2024-02-29 22:30:00.000|2024-03-01 02:45:30.250" "times of a leap day, moved to UTC"
+  fi
+
+  # years that are not years are kept as the text they are; only a year or a
+  # source id loses a ".0"; a title "2.000" is text, in CSV and in XLSX
+  printf 'source_id,title,year,journal\n11,2.000,43466,1.0\n12,Two,banana,x\n13.0,Three,-5,x\n14,Four,20245,x\n15,Five,2019.0,x\n' >"$d/y.csv"
+  expect_exit 0 "$SRA" import records --review "$REVIEW" "$d/y.csv" --url "$URL" -q || return
+  assert_eq "$(q "SELECT source_id || ':' || title || ':' || year || ':' || journal FROM search_results WHERE source_id IN ('11','12','13','14','15') ORDER BY source_id" | tr '\n' ' ')" \
+    "11:2.000:43466:1.0 12:Two:banana:x 13:Three:-5:x 14:Four:20245:x 15:Five:2019:x " "years and titles from CSV"
+  xlsx "$d/t.xlsx" "2.000" ""
+  expect_exit 0 "$SRA" import records --review "$REVIEW" "$d/t.xlsx" --url "$URL" -q || return
+  assert_eq "$(q "SELECT title FROM search_results WHERE source_id = '7'")" "2.000" "a title '2.000' from a shared string"
+  xlsx "$d/t2.xlsx" "" "3.0"
+  expect_exit 0 "$SRA" import records --review "$REVIEW" "$d/t2.xlsx" --url "$URL" -q || return
+  assert_eq "$(q "SELECT title FROM search_results WHERE source_id = '7'")" "3.0" "a title '3.0' from an inline string"
 }
 
 # ---- 12. reading: pipes, encodings, line ends, options ---------------------------
@@ -367,4 +460,4 @@ case_reading() {
   assert_eq "$(q "SELECT count(*) FROM search_results WHERE source_id IN ('1', '2')")" 2 "records of a CR-only file"
 }
 
-run_cases ${CASES:-case_outputs case_passwords case_test_guard case_hostile_shapes case_reading case_missing_sqlite case_terminal case_downgrade_loss}
+run_cases ${CASES:-case_outputs case_impossible_values case_passwords case_test_guard case_hostile_shapes case_reading case_missing_sqlite case_terminal case_downgrade_loss}
