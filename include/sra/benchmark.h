@@ -34,7 +34,14 @@
  *                      "cohen_kappa", "pabak"} over the records both decided;
  *     "policies":      {"include": {"sensitivity": {...}, "specificity": {...}},
  *                       "exclude": {...}, "error": {...}} for the final decision;
- *     "counts":        {"items", "unknown", "uncertain", "unscreened", "resolved"}
+ *     "counts":        {"items", "unknown", "uncertain", "unscreened", "resolved"},
+ *     "usage":         {"reviewers": {"conservative": U, "comprehensive": U, "resolver": U},
+ *                       "total": U} (benchmark.md, "Usage accounting"): U = {"calls",
+ *                      "calls_with_usage", "input_tokens", "output_tokens" (null without
+ *                      usage: never zero), "latency_ms": {"p50", "p95", "max"} (nearest
+ *                      rank), "wall_ms", "cost_usd", "cost_per_record_usd",
+ *                      "cost_per_included_usd" (per record the human included); costs null
+ *                      without prices or when a model has none}
  *   }
  * The typed columns of benchmark_runs hold the "final" values (NULL where
  * undefined).
@@ -76,11 +83,17 @@ typedef struct sra_benchmark_options {
 	const char *run_id;		/* the new run's id, or NULL for a random one */
 	sra_benchmark_progress_fn progress;	/* may be NULL */
 	void *progress_payload;
+	/* version 2 */
+	const char *prices_json;	/* {"model": {"input_per_mtok": X, "output_per_mtok": Y}} (USD), or NULL;
+					   kept in config_details.prices and used for the usage's cost */
+	void (*warn)(void *payload, const char *message);	/* warnings (a model without a price); may be NULL */
+	void *warn_payload;
 } sra_benchmark_options;
 
-#define SRA_BENCHMARK_OPTIONS_VERSION 1
+#define SRA_BENCHMARK_OPTIONS_VERSION 2
 #define SRA_BENCHMARK_OPTIONS_INIT \
-	{ SRA_BENCHMARK_OPTIONS_VERSION, NULL, NULL, NULL, SRA_UNCERTAIN_INCLUDE, 0.7, NULL, NULL, NULL }
+	{ SRA_BENCHMARK_OPTIONS_VERSION, NULL, NULL, NULL, SRA_UNCERTAIN_INCLUDE, 0.7, NULL, NULL, NULL, \
+	  NULL, NULL, NULL }
 
 /**
  * Run a benchmark: build the items, classify, compute and store everything
@@ -134,8 +147,9 @@ SRA_EXTERN(int) sra_benchmark_list(char **out, sra_db *db, const char *review_id
 
 /**
  * One run: TEXT is the report (run, confusion matrix, every metric with
- * its 95 % interval, per reviewer, agreement, the policy analysis); JSON the
- * run row with config_details and metrics_detail as objects.
+ * its 95 % interval, per reviewer, agreement, the policy analysis, usage); JSON
+ * the run row with config_details and metrics_detail as objects and "usage"
+ * (metrics_detail.usage, or null for a run without it).
  * @return 0, SRA_ENOTFOUND, SRA_EINVALID (ambiguous prefix), SRA_EBACKEND
  */
 SRA_EXTERN(int) sra_benchmark_show(char **out, sra_db *db, const char *run, sra_benchmark_format fmt,

@@ -21,7 +21,7 @@
 
 /* the options of every benchmark command (not all use all of them) */
 typedef struct bm_opts {
-	const char *url, *review, *notes, *config, *uncertain, *threshold;
+	const char *url, *review, *notes, *config, *uncertain, *threshold, *prices;
 	const char *classification, *what, *format, *output;
 	int json, quiet, timestamp, ids;
 	char **args;	/* positional arguments (into argv, permuted by getopt) */
@@ -29,7 +29,7 @@ typedef struct bm_opts {
 } bm_opts;
 
 enum { OPT_REVIEW = 256, OPT_NOTES, OPT_CONFIG, OPT_UNCERTAIN, OPT_THRESHOLD,
-       OPT_CLASSIFICATION, OPT_WHAT, OPT_FORMAT, OPT_JSON, OPT_TIMESTAMP, OPT_IDS, OPT_LOCK_TIMEOUT };
+       OPT_CLASSIFICATION, OPT_WHAT, OPT_FORMAT, OPT_JSON, OPT_TIMESTAMP, OPT_IDS, OPT_LOCK_TIMEOUT, OPT_PRICES };
 
 static const struct option long_options[] = {
 	{ "lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT },
@@ -39,6 +39,7 @@ static const struct option long_options[] = {
 	{ "config",         required_argument, NULL, OPT_CONFIG },
 	{ "uncertain",      required_argument, NULL, OPT_UNCERTAIN },
 	{ "threshold",      required_argument, NULL, OPT_THRESHOLD },
+	{ "prices",         required_argument, NULL, OPT_PRICES },
 	{ "classification", required_argument, NULL, OPT_CLASSIFICATION },
 	{ "what",           required_argument, NULL, OPT_WHAT },
 	{ "format",         required_argument, NULL, OPT_FORMAT },
@@ -71,6 +72,7 @@ static int parse_opts(bm_opts *o, int argc, char **argv, const char *help)
 		case OPT_CONFIG: o->config = optarg; break;
 		case OPT_UNCERTAIN: o->uncertain = optarg; break;
 		case OPT_THRESHOLD: o->threshold = optarg; break;
+		case OPT_PRICES: o->prices = optarg; break;
 		case OPT_CLASSIFICATION: o->classification = optarg; break;
 		case OPT_WHAT: o->what = optarg; break;
 		case OPT_FORMAT: o->format = optarg; break;
@@ -125,7 +127,7 @@ static int print_and_free(char *text, int json)
 static const char run_help[] =
 	"usage: sra benchmark run --review ID [--notes TEXT] [--config JSON]\n"
 	"                         [--uncertain include|exclude|error] [--threshold X]\n"
-	"                         [--url URL] [-q]\n"
+	"                         [--prices FILE] [--url URL] [-q]\n"
 	"\n"
 	"Score the AI screening of a review against its human decisions: one item\n"
 	"per record, the final decision by the rule (resolver when the reviewers\n"
@@ -139,7 +141,55 @@ static const char run_help[] =
 	"  --uncertain P      uncertain final decisions count as include (default),\n"
 	"                     exclude, or error (always wrong)\n"
 	"  --threshold X      confidence below X needs the resolver (default 0.7)\n"
+	"  --prices FILE      JSON prices in USD per million tokens, kept in\n"
+	"                     config_details.prices: {\"MODEL\": {\"input_per_mtok\": 2.5,\n"
+	"                     \"output_per_mtok\": 10}}; without them costs are null\n"
 	"  -q, --quiet        print only the id (no summary on stderr)\n";
+
+static void print_warning(void *payload, const char *message)
+{
+	(void)payload;
+	fprintf(stderr, "sra: warning: %s\n", message);
+}
+
+/* a whole small file (the prices); NULL with the error printed */
+static char *read_small_file(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *text = NULL;
+	size_t size = 0, n;
+	char chunk[4096];
+
+	if (!f) {
+		cli_fail("cannot read the prices '%s': %s", path, strerror(errno));
+		return NULL;
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		if (size + n > (16u << 20)) {
+			cli_fail("the prices '%s' are larger than 16 MiB", path);
+			free(text);
+			fclose(f);
+			return NULL;
+		}
+		text = realloc(text, size + n + 1);
+		if (!text)
+			abort();
+		memcpy(text + size, chunk, n);
+		size += n;
+	}
+	if (ferror(f)) {
+		cli_fail("cannot read the prices '%s': %s", path, strerror(errno));
+		free(text);
+		fclose(f);
+		return NULL;
+	}
+	fclose(f);
+	if (!text)
+		text = calloc(1, 1);
+	else
+		text[size] = '\0';
+	return text;
+}
 
 typedef struct {
 	struct timespec t0;
@@ -169,7 +219,7 @@ static int bm_run(int argc, char **argv)
 	bm_opts o;
 	sra_db *db = NULL;
 	sra_confusion table;
-	char *run = NULL;
+	char *run = NULL, *prices = NULL;
 	int rc;
 
 	if ((rc = parse_opts(&o, argc, argv, run_help)) != 0)
@@ -192,13 +242,19 @@ static int bm_run(int argc, char **argv)
 	bo.review_id = o.review;
 	bo.notes = o.notes;
 	bo.config_json = o.config;
+	bo.warn = print_warning;
+	if (o.prices && !(prices = read_small_file(o.prices)))
+		return CLI_USAGE;
+	bo.prices_json = prices;
 	if (isatty(STDERR_FILENO) && !o.quiet) {
 		clock_gettime(CLOCK_MONOTONIC, &ps.t0);
 		bo.progress = show_progress;
 		bo.progress_payload = &ps;
 	}
-	if ((rc = cli_open_db(&db, o.url)) != CLI_OK)
+	if ((rc = cli_open_db(&db, o.url)) != CLI_OK) {
+		free(prices);
 		return rc;
+	}
 	rc = sra_benchmark_run(&run, db, &bo);
 	if (ps.shown)
 		fputc('\n', stderr);
@@ -215,6 +271,7 @@ static int bm_run(int argc, char **argv)
 	rc = CLI_OK;
 done:
 	free(run);
+	free(prices);
 	sra_db_free(db);
 	return rc;
 }

@@ -144,6 +144,10 @@ int cmd_demo(int argc, char **argv)
 	bo.review_id = review;
 	bo.run_id = run;
 	bo.notes = "sra demo";
+	/* list prices of the kind the demo's simulated models would have (USD per million tokens) */
+	bo.prices_json = "{\"demo-conservative-1\": {\"input_per_mtok\": 0.15, \"output_per_mtok\": 0.6},"
+			 " \"demo-comprehensive-1\": {\"input_per_mtok\": 2.5, \"output_per_mtok\": 10},"
+			 " \"demo-resolver-1\": {\"input_per_mtok\": 3, \"output_per_mtok\": 15}}";
 	if ((rc = sra_benchmark_run(NULL, db, &bo)) < 0 ||
 	    (rc = sra_benchmark_show(&report, db, run, SRA_BENCHMARK_TEXT, SRA_SHOW_NO_TIMES)) < 0) {
 		rc = cli_error_lib(rc);

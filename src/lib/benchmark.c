@@ -316,6 +316,31 @@ static int build_config(char **out, const sra_benchmark_options *o)
 	} else {
 		cfg = json_object();
 	}
+	if (o->version >= 2 && o->prices_json) {
+		json_t *prices = json_loads(o->prices_json, JSON_REJECT_DUPLICATES, &jerr), *p;
+		const char *model;
+
+		if (!prices || !json_is_object(prices)) {
+			json_decref(prices);
+			json_decref(cfg);
+			return sra_error_set(SRA_ERROR_INVALID, SRA_EINVALID,
+				"the prices are not a JSON object of models");
+		}
+		json_object_foreach(prices, model, p) {
+			const json_t *in = json_object_get(p, "input_per_mtok"), *ou = json_object_get(p, "output_per_mtok");
+
+			if (!json_is_number(in) || !json_is_number(ou) || json_number_value(in) < 0 ||
+			    json_number_value(ou) < 0) {
+				int e = sra_error_set(SRA_ERROR_INVALID, SRA_EINVALID,
+					"the prices of model '%s' need input_per_mtok and output_per_mtok as "
+					"numbers >= 0 (USD per million tokens)", model);
+				json_decref(prices);
+				json_decref(cfg);
+				return e;
+			}
+		}
+		json_object_set_new(cfg, "prices", prices);
+	}
 	json_object_set_new(cfg, "uncertain_policy", json_string(sra_uncertain_policy_name(o->uncertain)));
 	json_object_set_new(cfg, "threshold", json_real(o->threshold));
 	*out = json_dumps(cfg, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(json_digits(cfg)));
@@ -564,6 +589,21 @@ static int run_build_detail(run_ctx *r)
 	json_object_set_new(counts, "unscreened", json_integer(r->s.unscreened));
 	json_object_set_new(counts, "resolved", json_integer(r->s.resolved));
 	json_object_set_new(detail, "counts", counts);
+	{
+		json_t *cfg = json_loads(r->config, 0, NULL), *usage = NULL;
+		const sra_benchmark_options *o = r->opts;
+		int error = sra_bm__usage_json(&usage, r->db, r->review_id, json_object_get(cfg, "prices"),
+					       r->t->items, r->s.fin.tp + r->s.fin.fn,
+					       o->version >= 2 ? o->warn : NULL,
+					       o->version >= 2 ? o->warn_payload : NULL);
+
+		json_decref(cfg);
+		if (error < 0) {
+			json_decref(detail);
+			return error;
+		}
+		json_object_set_new(detail, "usage", usage);
+	}
 	r->detail_text = json_dumps(detail, JSON_COMPACT | SRA_BM_JSON_FLAGS);
 	json_decref(detail);
 	if (!r->detail_text)
@@ -625,7 +665,7 @@ int sra_benchmark_run(char **out, sra_db *db, const sra_benchmark_options *opts)
 	run_ctx r;
 	int error, in_txn = 0;
 
-	SRA_ASSERT_ARG(db && opts && opts->version == SRA_BENCHMARK_OPTIONS_VERSION);
+	SRA_ASSERT_ARG(db && opts && opts->version >= 1 && opts->version <= SRA_BENCHMARK_OPTIONS_VERSION);
 	memset(&r, 0, sizeof(r));
 	r.db = db;
 	r.opts = opts;

@@ -52,6 +52,24 @@ enum {
 };
 int sra_bm__load_run(sra_rows **out, sra_db *db, const char *run);
 
+/* usage accounting (benchmark_usage.c) */
+typedef void (*sra_bm_warn_fn)(void *payload, const char *message);
+
+/* tokens of one call from response_metadata in the four shapes of the spec: 1 and *in, *out, or 0 */
+int sra_bm__usage_tokens(int64_t *in, int64_t *out, const json_t *meta);
+
+/* the nearest-rank percentile `pct` of n sorted values (-1 when n is 0) */
+int64_t sra_bm__nearest_rank(const int64_t *sorted, size_t n, unsigned int pct);
+
+/*
+ * The run's "usage" object: {"reviewers": {...}, "total": U} over the calls
+ * linked from the review's records.  `prices` (borrowed) may be NULL (costs
+ * null); a model without a price makes the cost null and is named through
+ * `warn` (may be NULL).  *out is new (the caller decrefs it).
+ */
+int sra_bm__usage_json(json_t **out, sra_db *db, const char *review_id, const json_t *prices,
+		       int64_t records, int64_t included, sra_bm_warn_fn warn, void *warn_payload);
+
 /* the typed metric columns, in the order of BM_RUN_SENSITIVITY … BM_RUN_LR_MINUS */
 extern const char *const sra_bm__typed_metrics[11];
 

@@ -301,8 +301,11 @@ static json_t *run_json(const sra_rows *r, size_t row, int full)
 	if (full) {
 		json_object_set_new(o, "config_details",
 				    sra_bm__jsonb_order(sra_bm__parse_json_cell(sra_rows_get(r, row, BM_RUN_CONFIG))));
-		json_object_set_new(o, "metrics_detail",
-				    sra_bm__jsonb_order(sra_bm__parse_json_cell(sra_rows_get(r, row, BM_RUN_DETAIL))));
+		json_t *detail = sra_bm__jsonb_order(sra_bm__parse_json_cell(sra_rows_get(r, row, BM_RUN_DETAIL)));
+		json_t *usage = json_object_get(detail, "usage");
+
+		json_object_set_new(o, "metrics_detail", detail);
+		json_object_set(o, "usage", json_is_object(usage) ? usage : json_null());
 	}
 	return o;
 }
@@ -508,6 +511,56 @@ static void put_policies(sra_buf *b, const json_t *policies, const char *chosen)
 	}
 }
 
+/* one usage number: an integer, a cost, or n/a */
+static void put_usage_cell(sra_buf *b, const json_t *v, int width)
+{
+	char cell[40];
+
+	if (json_is_integer(v))
+		snprintf(cell, sizeof(cell), "%lld", (long long)json_integer_value(v));
+	else if (json_is_number(v))
+		snprintf(cell, sizeof(cell), "%.6g", json_number_value(v));
+	else
+		snprintf(cell, sizeof(cell), "n/a");
+	sra_buf_printf(b, "%*s", width, cell);
+}
+
+/* the usage block: calls, tokens, latency and cost per reviewer and in total */
+static void put_usage(sra_buf *b, const json_t *u)
+{
+	static const char *const who[4] = { "conservative", "comprehensive", "resolver", "total" };
+	const json_t *t = json_object_get(u, "total");
+	int w;
+
+	if (!json_is_object(u))
+		return;
+	sra_buf_puts(b, "\nUsage (n/a: not recorded, or no price for a model)\n"
+		     "                 calls  w/usage   in tokens  out tokens  p50 ms  p95 ms  max ms\n");
+	for (w = 0; w < 4; w++) {
+		const json_t *x = w < 3 ? json_object_get(json_object_get(u, "reviewers"), who[w]) : t;
+		const json_t *lat = json_object_get(x, "latency_ms");
+
+		sra_buf_printf(b, "  %-13s", who[w]);
+		put_usage_cell(b, json_object_get(x, "calls"), 7);
+		put_usage_cell(b, json_object_get(x, "calls_with_usage"), 9);
+		put_usage_cell(b, json_object_get(x, "input_tokens"), 12);
+		put_usage_cell(b, json_object_get(x, "output_tokens"), 12);
+		put_usage_cell(b, json_object_get(lat, "p50"), 8);
+		put_usage_cell(b, json_object_get(lat, "p95"), 8);
+		put_usage_cell(b, json_object_get(lat, "max"), 8);
+		sra_buf_putc(b, '\n');
+	}
+	sra_buf_puts(b, "  wall time ms ");
+	put_usage_cell(b, json_object_get(t, "wall_ms"), 1);
+	sra_buf_puts(b, "\n  cost USD ");
+	put_usage_cell(b, json_object_get(t, "cost_usd"), 1);
+	sra_buf_puts(b, ", per record ");
+	put_usage_cell(b, json_object_get(t, "cost_per_record_usd"), 1);
+	sra_buf_puts(b, ", per included ");
+	put_usage_cell(b, json_object_get(t, "cost_per_included_usd"), 1);
+	sra_buf_putc(b, '\n');
+}
+
 static int show_text(char **out, const sra_rows *run, unsigned int flags)
 {
 	sra_buf b = SRA_BUF_INIT;
@@ -568,6 +621,7 @@ static int show_text(char **out, const sra_rows *run, unsigned int flags)
 	}
 	put_agreement(&b, json_object_get(detail, "agreement"));
 	put_policies(&b, json_object_get(detail, "policies"), policy);
+	put_usage(&b, json_object_get(detail, "usage"));
 	json_decref(detail);
 	json_decref(config);
 	*out = sra_buf_detach(&b);

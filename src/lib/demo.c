@@ -24,6 +24,7 @@
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
+#include <time.h>
 
 /* ---- the generator -------------------------------------------------------- */
 
@@ -159,7 +160,8 @@ static void put_number(char *buf, size_t size, double v)
 /* ---- writing ------------------------------------------------------------- */
 
 static const char *const result_cols[] = {
-	"id", "decision", "confidence_score", "rationale", "screening_strategy", "model_name", "review_id"
+	"id", "decision", "confidence_score", "rationale", "screening_strategy", "model_name", "review_id",
+	"start_time", "end_time", "response_metadata"
 };
 static const char *const record_cols[] = {
 	"id", "review_id", "source_db", "source_id", "title", "abstract", "year", "source_metadata",
@@ -167,8 +169,54 @@ static const char *const record_cols[] = {
 };
 static const char *const resolution_cols[] = {
 	"id", "search_result_id", "review_id", "resolver_decision", "resolver_reasoning",
-	"resolver_confidence_score", "resolver_model_name"
+	"resolver_confidence_score", "resolver_model_name", "start_time", "end_time", "response_metadata"
 };
+
+/*
+ * Plausible usage of one call (k: 0 conservative, 1 comprehensive, 2
+ * resolver): its times and response_metadata, drawn from a hash of the
+ * call's id so the records' stream (and so every metric) is unchanged.
+ * The calls follow each other from 2025-01-06 09:00 UTC; the three
+ * reviewers write usage in three of the shapes the spec reads, and about
+ * one call in thirty has none.
+ */
+static void demo_usage(const char *id, int64_t i, int k, char start[64], char end[64], char meta[200])
+{
+	uint64_t h = 1469598103934665603ULL, x;
+	const char *p;
+	int64_t t0, lat, in, out;
+	time_t secs;
+	struct tm tm;
+	int j;
+
+	for (p = id; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	x = h;
+	h = splitmix64(&x);
+	t0 = 1736154000000LL + i * 3000 + k * 1000;	/* 2025-01-06T09:00:00Z, ms */
+	lat = (k == 2 ? 700 : 250) + (int64_t)(h % 600);
+	in = (k == 2 ? 1400 : 900) + (int64_t)((h >> 16) % 500);
+	out = (k == 2 ? 180 : 60) + (int64_t)((h >> 32) % 140);
+	for (j = 0; j < 2; j++) {
+		int64_t ms = t0 + (j ? lat : 0);
+
+		secs = (time_t)(ms / 1000);
+		gmtime_r(&secs, &tm);
+		snprintf(j ? end : start, 64, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(ms % 1000));
+	}
+	if ((h >> 48) % 30 == 0)
+		snprintf(meta, 200, "{}");
+	else if (k == 0)
+		snprintf(meta, 200, "{\"token_usage\": {\"prompt_tokens\": %lld, \"completion_tokens\": %lld}}",
+			 (long long)in, (long long)out);
+	else if (k == 1)
+		snprintf(meta, 200, "{\"usage_metadata\": {\"input_tokens\": %lld, \"output_tokens\": %lld}}",
+			 (long long)in, (long long)out);
+	else
+		snprintf(meta, 200, "{\"usage\": {\"input_tokens\": %lld, \"output_tokens\": %lld}}",
+			 (long long)in, (long long)out);
+}
 
 /* one record and what the AI made of it, all drawn before anything is written */
 typedef struct {
@@ -240,6 +288,7 @@ static int write_phase(demo_ctx *c, int phase)
 	demo_record d;
 	rng r;
 	char source_id[40], title[300], abstract[600], meta[80], year[8], conf[32], why[200];
+	char t_start[64], t_end[64], usage[200];
 	int64_t i;
 	int error = 0, copying = 0;
 
@@ -276,9 +325,10 @@ static int write_phase(demo_ctx *c, int phase)
 			int k;
 
 			for (k = 0; k < 2; k++) {
-				const char *cells[7];
+				const char *cells[10];
 
 				put_number(conf, sizeof(conf), v[k]->confidence);
+				demo_usage(ids[k], i, k, t_start, t_end, usage);
 				snprintf(why, sizeof(why), "Simulated %s reviewer: %s (confidence %s).",
 					 k ? "comprehensive" : "conservative", dec_name[v[k]->decision], conf);
 				cells[0] = ids[k];
@@ -288,7 +338,10 @@ static int write_phase(demo_ctx *c, int phase)
 				cells[4] = k ? "comprehensive" : "conservative";
 				cells[5] = k ? "demo-comprehensive-1" : "demo-conservative-1";
 				cells[6] = c->review;
-				if ((error = sra_db__copy_row(db, cells, 7)) < 0)
+				cells[7] = t_start;
+				cells[8] = t_end;
+				cells[9] = usage;
+				if ((error = sra_db__copy_row(db, cells, 10)) < 0)
 					goto done;
 			}
 		} else if (phase == 2) {
@@ -320,9 +373,10 @@ static int write_phase(demo_ctx *c, int phase)
 			if ((error = sra_db__copy_row(db, cells, 11)) < 0)
 				goto done;
 		} else if (phase == 3 && d.resolved) {
-			const char *cells[7];
+			const char *cells[10];
 
 			put_number(conf, sizeof(conf), d.res.confidence);
+			demo_usage(d.res_id, i, 2, t_start, t_end, usage);
 			snprintf(why, sizeof(why), "Simulated resolver: %s (confidence %s).",
 				 dec_name[d.res.decision], conf);
 			cells[0] = d.res_id;
@@ -332,7 +386,10 @@ static int write_phase(demo_ctx *c, int phase)
 			cells[4] = why;
 			cells[5] = conf;
 			cells[6] = "demo-resolver-1";
-			if ((error = sra_db__copy_row(db, cells, 7)) < 0)
+			cells[7] = t_start;
+			cells[8] = t_end;
+			cells[9] = usage;
+			if ((error = sra_db__copy_row(db, cells, 10)) < 0)
 				goto done;
 		} else if (phase == 4 && d.resolved) {
 			sra_value p[2] = { SRA_VAL_TEXT(d.res_id), SRA_VAL_TEXT(d.id) };

@@ -7,6 +7,7 @@
  * items and exports, compare and delete, and the exact McNemar test.
  */
 #include "testutil.h"
+#include "benchmark_int.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -879,6 +880,231 @@ static void test_benchmark_demo__deterministic(void **state)
 	free(again);
 }
 
+/* ---- usage accounting ------------------------------------------------------ */
+
+static void test_benchmark_usage__nearest_rank(void **state)
+{
+	/* the nearest-rank example: 15 20 35 40 50 -> p30 20, p40 20, p50 35, p100 50 */
+	static const int64_t v[5] = { 15, 20, 35, 40, 50 };
+	static const int64_t ten[10] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
+	static const int64_t one[1] = { 7 };
+
+	(void)state;
+	assert_int_equal(sra_bm__nearest_rank(v, 5, 30), 20);
+	assert_int_equal(sra_bm__nearest_rank(v, 5, 40), 20);
+	assert_int_equal(sra_bm__nearest_rank(v, 5, 50), 35);
+	assert_int_equal(sra_bm__nearest_rank(v, 5, 95), 50);	/* ceil(4.75) = 5 */
+	assert_int_equal(sra_bm__nearest_rank(v, 5, 100), 50);
+	assert_int_equal(sra_bm__nearest_rank(ten, 10, 50), 5);	/* rank 5, not the mean 5.5 */
+	assert_int_equal(sra_bm__nearest_rank(ten, 10, 95), 10);	/* ceil(9.5) = 10 */
+	assert_int_equal(sra_bm__nearest_rank(ten, 10, 90), 9);
+	assert_int_equal(sra_bm__nearest_rank(one, 1, 50), 7);
+	assert_int_equal(sra_bm__nearest_rank(one, 0, 50), -1);
+}
+
+static void test_benchmark_usage__shapes(void **state)
+{
+	static const struct {
+		const char *meta;
+		int ok;
+		long long in, out;
+	} cases[] = {
+		{ "{\"token_usage\": {\"prompt_tokens\": 11, \"completion_tokens\": 2}}", 1, 11, 2 },
+		{ "{\"usage_metadata\": {\"input_tokens\": 13, \"output_tokens\": 3, \"total_tokens\": 16}}", 1, 13, 3 },
+		{ "{\"usage\": {\"input_tokens\": 17, \"output_tokens\": 5}}", 1, 17, 5 },
+		{ "{\"usage\": {\"prompt_tokens\": 19, \"completion_tokens\": 7}}", 1, 19, 7 },
+		{ "{}", 0, 0, 0 },
+		{ "{\"usage\": {\"input_tokens\": 17}}", 0, 0, 0 },		/* half a pair is no usage */
+		{ "{\"usage\": {\"input_tokens\": \"17\", \"output_tokens\": 5}}", 0, 0, 0 },
+		{ "{\"usage\": {\"input_tokens\": -1, \"output_tokens\": 5}}", 0, 0, 0 },
+		{ "{\"token_usage\": null, \"usage\": {\"prompt_tokens\": 0, \"completion_tokens\": 0}}", 1, 0, 0 },
+		{ "[1, 2]", 0, 0, 0 },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < SRA_ARRAY_SIZE(cases); i++) {
+		json_t *j = json_loads(cases[i].meta, 0, NULL);
+		int64_t in = -5, out = -5;
+
+		assert_non_null(j);
+		assert_int_equal(sra_bm__usage_tokens(&in, &out, j), cases[i].ok);
+		if (cases[i].ok) {
+			assert_int_equal(in, cases[i].in);
+			assert_int_equal(out, cases[i].out);
+		}
+		json_decref(j);
+	}
+}
+
+static void collect_warning(void *payload, const char *message)
+{
+	sra_buf *b = payload;
+
+	sra_buf_puts(b, message);
+	sra_buf_putc(b, '\n');
+}
+
+static const json_t *upath(const json_t *u, const char *who, const char *key)
+{
+	const json_t *x = strcmp(who, "total") == 0 ? json_object_get(u, "total")
+		: json_object_get(json_object_get(u, "reviewers"), who);
+
+	return json_object_get(x, key);
+}
+
+/*
+ * Five records both reviewers include.  Conservative calls (model
+ * test-model, priced) in id order: latencies 1200, 100, 900, 400, 250 ms
+ * starting 10 s apart, usage in the four shapes and one call without.
+ * Comprehensive calls (other-model, no price): no times, one with usage.
+ * Hand-computed: conservative p50 = 400 (rank 3 of 100 250 400 900 1200),
+ * p95 = 1200 (rank 5), wall 40 000 + 250 ms, tokens 1000 / 100, cost
+ * (1000 * 2 + 100 * 10) / 1e6 = 0.003 USD, 0.0006 per record and per
+ * included; comprehensive and total cost null with a warning naming
+ * other-model.
+ */
+static void test_benchmark_usage__run(void **state)
+{
+	static const pattern pats[] = { { 5, 1, "include", 0.9, "include", 0.9, NULL } };
+	static const char *const meta[5] = {
+		"{\"token_usage\": {\"prompt_tokens\": 100, \"completion_tokens\": 10}}",
+		"{\"usage_metadata\": {\"input_tokens\": 200, \"output_tokens\": 20}}",
+		"{\"usage\": {\"input_tokens\": 300, \"output_tokens\": 30}}",
+		"{\"usage\": {\"prompt_tokens\": 400, \"completion_tokens\": 40}}",
+		"{}",
+	};
+	static const char *const start[5] = {
+		"2025-01-01T00:00:00.000Z", "2025-01-01T00:00:10.000Z", "2025-01-01T00:00:20.000Z",
+		"2025-01-01T00:00:30.000Z", "2025-01-01T00:00:40.000Z"
+	};
+	static const char *const end[5] = {
+		"2025-01-01T00:00:01.200Z", "2025-01-01T00:00:10.100Z", "2025-01-01T00:00:20.900Z",
+		"2025-01-01T00:00:30.400Z", "2025-01-01T00:00:40.250Z"
+	};
+	fixture *f = *state;
+	sra_db *db = need(f);
+	sra_backend *be;
+	sra_benchmark_options bo = SRA_BENCHMARK_OPTIONS_INIT;
+	sra_buf warnings = SRA_BUF_INIT;
+	sra_rows *ids = NULL;
+	sra_value rp[1];
+	char review[37], run[37];
+	char *shown = NULL;
+	run_row r;
+	const json_t *u;
+	size_t i;
+
+	be = sra_db__backend(db);
+	make_review(f, review);
+	add_records(f, review, pats, 1);
+	rp[0] = SRA_VAL_TEXT(review);
+	sra_assert_ok(be->ops->query(&ids, be, sra_db__is_pg(db)
+		? "SELECT CAST(id AS text) FROM screen_abstract_results"
+		  " WHERE screening_strategy = 'conservative' AND review_id = CAST($1 AS uuid) ORDER BY id"
+		: "SELECT id FROM screen_abstract_results"
+		  " WHERE screening_strategy = 'conservative' AND review_id = $1 ORDER BY id", rp, 1));
+	assert_int_equal(ids->nrows, 5);
+	for (i = 0; i < 5; i++) {
+		sra_value p[4] = { SRA_VAL_TEXT(sra_rows_get(ids, i, 0)), SRA_VAL_TEXT(start[i]),
+				   SRA_VAL_TEXT(end[i]), SRA_VAL_TEXT(meta[i]) };
+
+		sra_assert_ok(be->ops->query(NULL, be, sra_db__is_pg(db)
+			? "UPDATE screen_abstract_results SET start_time = CAST($2 AS timestamptz),"
+			  " end_time = CAST($3 AS timestamptz), response_metadata = CAST($4 AS jsonb)"
+			  " WHERE id = CAST($1 AS uuid)"
+			: "UPDATE screen_abstract_results SET start_time = $2, end_time = $3,"
+			  " response_metadata = $4 WHERE id = $1", p, 4));
+	}
+	sra_rows_free(ids);
+	sra_assert_ok(be->ops->query(NULL, be, sra_db__is_pg(db)
+		? "UPDATE screen_abstract_results SET model_name = 'other-model'"
+		  " WHERE screening_strategy = 'comprehensive' AND review_id = CAST($1 AS uuid)"
+		: "UPDATE screen_abstract_results SET model_name = 'other-model'"
+		  " WHERE screening_strategy = 'comprehensive' AND review_id = $1", rp, 1));
+	sra_assert_ok(be->ops->query(NULL, be, sra_db__is_pg(db)
+		? "UPDATE screen_abstract_results SET response_metadata = CAST('{\"usage\": {\"input_tokens\": 1000,"
+		  " \"output_tokens\": 100}}' AS jsonb) WHERE id = CAST((SELECT min(CAST(id AS text)) FROM"
+		  " screen_abstract_results WHERE screening_strategy = 'comprehensive'"
+		  " AND review_id = CAST($1 AS uuid)) AS uuid)"
+		: "UPDATE screen_abstract_results SET response_metadata = '{\"usage\": {\"input_tokens\": 1000,"
+		  " \"output_tokens\": 100}}' WHERE id = (SELECT min(id) FROM"
+		  " screen_abstract_results WHERE screening_strategy = 'comprehensive' AND review_id = $1)", rp, 1));
+
+	make_id(f, run);
+	bo.review_id = review;
+	bo.run_id = run;
+	bo.prices_json = "{\"test-model\": {\"input_per_mtok\": 2, \"output_per_mtok\": 10}}";
+	bo.warn = collect_warning;
+	bo.warn_payload = &warnings;
+	sra_assert_ok(sra_benchmark_run(NULL, db, &bo));
+	assert_non_null(strstr(sra_buf_cstr(&warnings), "'other-model'"));
+	assert_null(strstr(sra_buf_cstr(&warnings), "'test-model'"));
+	load_run(f, run, &r);
+	u = json_object_get(r.detail, "usage");
+	assert_non_null(u);
+	assert_int_equal(json_integer_value(upath(u, "conservative", "calls")), 5);
+	assert_int_equal(json_integer_value(upath(u, "conservative", "calls_with_usage")), 4);
+	assert_int_equal(json_integer_value(upath(u, "conservative", "input_tokens")), 1000);
+	assert_int_equal(json_integer_value(upath(u, "conservative", "output_tokens")), 100);
+	assert_int_equal(json_integer_value(json_object_get(upath(u, "conservative", "latency_ms"), "p50")), 400);
+	assert_int_equal(json_integer_value(json_object_get(upath(u, "conservative", "latency_ms"), "p95")), 1200);
+	assert_int_equal(json_integer_value(json_object_get(upath(u, "conservative", "latency_ms"), "max")), 1200);
+	assert_int_equal(json_integer_value(upath(u, "conservative", "wall_ms")), 40250);
+	assert_near(json_number_value(upath(u, "conservative", "cost_usd")), 0.003, "cost");
+	assert_near(json_number_value(upath(u, "conservative", "cost_per_record_usd")), 0.0006, "per record");
+	assert_near(json_number_value(upath(u, "conservative", "cost_per_included_usd")), 0.0006, "per included");
+	/* comprehensive: one call of five with usage, no times, no price */
+	assert_int_equal(json_integer_value(upath(u, "comprehensive", "calls")), 5);
+	assert_int_equal(json_integer_value(upath(u, "comprehensive", "calls_with_usage")), 1);
+	assert_int_equal(json_integer_value(upath(u, "comprehensive", "input_tokens")), 1000);
+	assert_true(json_is_null(json_object_get(upath(u, "comprehensive", "latency_ms"), "p50")));
+	assert_true(json_is_null(upath(u, "comprehensive", "wall_ms")));
+	assert_true(json_is_null(upath(u, "comprehensive", "cost_usd")));
+	/* the resolver made no call: no tokens, never zero tokens */
+	assert_int_equal(json_integer_value(upath(u, "resolver", "calls")), 0);
+	assert_true(json_is_null(upath(u, "resolver", "input_tokens")));
+	assert_true(json_is_null(upath(u, "resolver", "output_tokens")));
+	/* total */
+	assert_int_equal(json_integer_value(upath(u, "total", "calls")), 10);
+	assert_int_equal(json_integer_value(upath(u, "total", "calls_with_usage")), 5);
+	assert_int_equal(json_integer_value(upath(u, "total", "input_tokens")), 2000);
+	assert_int_equal(json_integer_value(upath(u, "total", "output_tokens")), 200);
+	assert_int_equal(json_integer_value(json_object_get(upath(u, "total", "latency_ms"), "p50")), 400);
+	assert_true(json_is_null(upath(u, "total", "cost_usd")));
+	assert_true(json_is_null(upath(u, "total", "cost_per_record_usd")));
+	assert_near(json_number_value(json_object_get(json_object_get(json_object_get(r.config, "prices"),
+		"test-model"), "output_per_mtok")), 10, "prices kept");
+	run_row_dispose(&r);
+	/* show: the usage block, and "usage" in the JSON */
+	sra_assert_ok(sra_benchmark_show(&shown, db, run, SRA_BENCHMARK_TEXT, SRA_SHOW_NO_TIMES));
+	assert_non_null(strstr(shown, "  conservative       5        4        1000         100     400    1200    1200\n"));
+	assert_fits_80(shown);
+	free(shown);
+	sra_assert_ok(sra_benchmark_show(&shown, db, run, SRA_BENCHMARK_JSON, 0));
+	assert_non_null(strstr(shown, "\"usage\": {"));
+	free(shown);
+	sra_buf_dispose(&warnings);
+}
+
+/* a prices file that is not prices is refused, and nothing is left */
+static void test_benchmark_usage__bad_prices(void **state)
+{
+	static const pattern pats[] = { { 2, 1, "include", 0.9, "include", 0.9, NULL } };
+	fixture *f = *state;
+	sra_db *db = need(f);
+	sra_benchmark_options bo = SRA_BENCHMARK_OPTIONS_INIT;
+	char review[37];
+
+	make_review(f, review);
+	add_records(f, review, pats, 1);
+	bo.review_id = review;
+	bo.prices_json = "{\"m\": {\"input_per_mtok\": \"2\", \"output_per_mtok\": 1}}";
+	assert_int_equal(sra_benchmark_run(NULL, db, &bo), SRA_EINVALID);
+	bo.prices_json = "[1]";
+	assert_int_equal(sra_benchmark_run(NULL, db, &bo), SRA_EINVALID);
+}
+
 #define CASES(fx) \
 	cmocka_unit_test_prestate_setup_teardown(test_benchmark_run__reference_40_60_10_890, setup, teardown, &fx), \
 	cmocka_unit_test_prestate_setup_teardown(test_benchmark_run__progress_slices, setup, teardown, &fx), \
@@ -887,14 +1113,17 @@ static void test_benchmark_demo__deterministic(void **state)
 	cmocka_unit_test_prestate_setup_teardown(test_benchmark_run__empty_review_leaves_nothing, setup, teardown, &fx), \
 	cmocka_unit_test_prestate_setup_teardown(test_benchmark_find_items_export_delete, setup, teardown, &fx), \
 	cmocka_unit_test_prestate_setup_teardown(test_benchmark_compare__leaderboard, setup, teardown, &fx), \
-	cmocka_unit_test_prestate_setup_teardown(test_benchmark_demo__deterministic, setup, teardown, &fx)
+	cmocka_unit_test_prestate_setup_teardown(test_benchmark_demo__deterministic, setup, teardown, &fx), \
+	cmocka_unit_test_prestate_setup_teardown(test_benchmark_usage__run, setup, teardown, &fx), \
+	cmocka_unit_test_prestate_setup_teardown(test_benchmark_usage__bad_prices, setup, teardown, &fx)
 
 int main(void)
 {
 	const struct CMUnitTest sqlite_tests[] = { CASES(sqlite_fx) };
 	const struct CMUnitTest pg_tests[] = { CASES(pg_fx) };
 	const struct CMUnitTest pure_tests[] = {
-		cmocka_unit_test(test_benchmark_mcnemar__exact), cmocka_unit_test(test_benchmark_holm)
+		cmocka_unit_test(test_benchmark_mcnemar__exact), cmocka_unit_test(test_benchmark_holm),
+		cmocka_unit_test(test_benchmark_usage__nearest_rank), cmocka_unit_test(test_benchmark_usage__shapes)
 	};
 	int failed = 0;
 

@@ -1,0 +1,315 @@
+/*
+ * This file holds usage accounting (benchmark.md, "Usage accounting"): the
+ * calls behind a run's records -- each reviewer's decision and the
+ * resolver's -- counted, their tokens read from response_metadata in the
+ * four shapes the common clients write, their latency (end - start) as
+ * nearest-rank percentiles, the wall time from the first start to the last
+ * end, and the cost from the run's prices.
+ *
+ * The result must not depend on the order rows come back in (a report is
+ * byte-identical on SQLite and PostgreSQL): tokens are summed per model as
+ * integers, the cost is computed per model in the models' sorted order, and
+ * latencies are sorted before they are ranked.  Times come from SQL as whole
+ * milliseconds since the epoch, so both databases give the same integers.
+ */
+#include "benchmark_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+/* ---- pure helpers (unit-tested) ------------------------------------------ */
+
+static int token_pair(int64_t *in, int64_t *out, const json_t *meta, const char *obj,
+		      const char *kin, const char *kout)
+{
+	const json_t *o = json_object_get(meta, obj);
+	const json_t *a = json_object_get(o, kin), *b = json_object_get(o, kout);
+
+	if (!json_is_integer(a) || !json_is_integer(b) || json_integer_value(a) < 0 ||
+	    json_integer_value(b) < 0)
+		return 0;
+	*in = json_integer_value(a);
+	*out = json_integer_value(b);
+	return 1;
+}
+
+int sra_bm__usage_tokens(int64_t *in, int64_t *out, const json_t *meta)
+{
+	if (!json_is_object(meta))
+		return 0;
+	return token_pair(in, out, meta, "token_usage", "prompt_tokens", "completion_tokens") ||
+	       token_pair(in, out, meta, "usage_metadata", "input_tokens", "output_tokens") ||
+	       token_pair(in, out, meta, "usage", "input_tokens", "output_tokens") ||
+	       token_pair(in, out, meta, "usage", "prompt_tokens", "completion_tokens");
+}
+
+int64_t sra_bm__nearest_rank(const int64_t *sorted, size_t n, unsigned int pct)
+{
+	size_t rank;
+
+	if (n == 0)
+		return -1;
+	rank = (size_t)(((uint64_t)pct * n + 99) / 100);	/* ceil(pct / 100 * n) */
+	if (rank < 1)
+		rank = 1;
+	return sorted[rank - 1];
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* ---- gathering ------------------------------------------------------------ */
+
+typedef struct {
+	char *name;		/* owned; "" for a call without a model name */
+	int64_t calls, with_usage, in, out;
+} model_use;
+
+typedef struct {
+	int64_t calls, with_usage, in, out;
+	int64_t *lat;		/* owned: latencies in ms */
+	size_t nlat, caplat;
+	int64_t first, last;	/* epoch ms; first = INT64_MAX when no times */
+	model_use *m;		/* owned */
+	size_t nm;
+} usage_acc;
+
+static void acc_init(usage_acc *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->first = INT64_MAX;
+	a->last = INT64_MIN;
+}
+
+static void acc_dispose(usage_acc *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->nm; i++)
+		free(a->m[i].name);
+	free(a->m);
+	free(a->lat);
+}
+
+static model_use *acc_model(usage_acc *a, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < a->nm; i++)
+		if (strcmp(a->m[i].name, name) == 0)
+			return &a->m[i];
+	a->m = sra__realloc(a->m, (a->nm + 1) * sizeof(*a->m));
+	memset(&a->m[a->nm], 0, sizeof(*a->m));
+	a->m[a->nm].name = sra__strdup(name);
+	return &a->m[a->nm++];
+}
+
+static void acc_latency(usage_acc *a, int64_t ms)
+{
+	if (a->nlat == a->caplat) {
+		a->caplat = a->caplat ? 2 * a->caplat : 256;
+		a->lat = sra__realloc(a->lat, a->caplat * sizeof(*a->lat));
+	}
+	a->lat[a->nlat++] = ms;
+}
+
+static int parse_i64(const char *cell, int64_t *v)
+{
+	char *end;
+
+	if (!cell || !*cell)
+		return 0;
+	*v = strtoll(cell, &end, 10);
+	return *end == '\0';
+}
+
+/* one call: model, start ms, end ms, response_metadata */
+static int call_cb(void *payload, size_t ncols, const char *const *cells)
+{
+	usage_acc *a = payload;
+	model_use *m = acc_model(a, cells[0] ? cells[0] : "");
+	int64_t s, e, in, out;
+	const char *meta = cells[3];
+
+	(void)ncols;
+	a->calls++;
+	m->calls++;
+	if (meta && strcmp(meta, "{}") != 0) {
+		json_t *j = json_loads(meta, 0, NULL);
+
+		if (sra_bm__usage_tokens(&in, &out, j)) {
+			a->with_usage++;
+			a->in += in;
+			a->out += out;
+			m->with_usage++;
+			m->in += in;
+			m->out += out;
+		}
+		json_decref(j);
+	}
+	if (parse_i64(cells[1], &s) && parse_i64(cells[2], &e)) {
+		if (e >= s)
+			acc_latency(a, e - s);
+		if (s < a->first)
+			a->first = s;
+		if (e > a->last)
+			a->last = e;
+	}
+	return 0;
+}
+
+static void acc_merge(usage_acc *t, const usage_acc *a)
+{
+	size_t i;
+
+	t->calls += a->calls;
+	t->with_usage += a->with_usage;
+	t->in += a->in;
+	t->out += a->out;
+	for (i = 0; i < a->nlat; i++)
+		acc_latency(t, a->lat[i]);
+	if (a->first < t->first)
+		t->first = a->first;
+	if (a->last > t->last)
+		t->last = a->last;
+	for (i = 0; i < a->nm; i++) {
+		model_use *m = acc_model(t, a->m[i].name);
+
+		m->calls += a->m[i].calls;
+		m->with_usage += a->m[i].with_usage;
+		m->in += a->m[i].in;
+		m->out += a->m[i].out;
+	}
+}
+
+static int cmp_model(const void *a, const void *b)
+{
+	return strcmp(((const model_use *)a)->name, ((const model_use *)b)->name);
+}
+
+/* a price of the prices object, or -1 */
+static double price_of(const json_t *p, const char *key)
+{
+	const json_t *v = json_object_get(p, key);
+
+	return json_is_number(v) && json_number_value(v) >= 0 ? json_number_value(v) : -1;
+}
+
+static json_t *cost_or_null(double cost, int known, double denom)
+{
+	return known && denom > 0 ? json_real(cost / denom) : json_null();
+}
+
+static json_t *acc_json(usage_acc *a, const json_t *prices, int64_t records, int64_t included,
+			sra_bm_warn_fn warn, void *warn_payload)
+{
+	json_t *u = json_object(), *lat = json_object();
+	double cost = 0;
+	int known = prices != NULL && a->with_usage > 0;
+	size_t i;
+
+	qsort(a->lat, a->nlat, sizeof(*a->lat), cmp_i64);
+	qsort(a->m, a->nm, sizeof(*a->m), cmp_model);
+	for (i = 0; i < a->nm && prices; i++) {
+		const json_t *p = json_object_get(prices, a->m[i].name);
+		double pin = price_of(p, "input_per_mtok"), pout = price_of(p, "output_per_mtok");
+
+		if (pin < 0 || pout < 0) {
+			known = 0;
+			if (warn) {
+				char msg[300];
+
+				if (*a->m[i].name)
+					snprintf(msg, sizeof(msg), "no price for model '%.200s' in the prices: "
+						 "the cost is null", a->m[i].name);
+				else
+					snprintf(msg, sizeof(msg), "calls without a model name have no price: "
+						 "the cost is null");
+				warn(warn_payload, msg);
+			}
+			continue;
+		}
+		cost += ((double)a->m[i].in * pin + (double)a->m[i].out * pout) / 1e6;
+	}
+	json_object_set_new(u, "calls", json_integer(a->calls));
+	json_object_set_new(u, "calls_with_usage", json_integer(a->with_usage));
+	json_object_set_new(u, "input_tokens", a->with_usage ? json_integer(a->in) : json_null());
+	json_object_set_new(u, "output_tokens", a->with_usage ? json_integer(a->out) : json_null());
+	if (a->nlat) {
+		json_object_set_new(lat, "p50", json_integer(sra_bm__nearest_rank(a->lat, a->nlat, 50)));
+		json_object_set_new(lat, "p95", json_integer(sra_bm__nearest_rank(a->lat, a->nlat, 95)));
+		json_object_set_new(lat, "max", json_integer(a->lat[a->nlat - 1]));
+	} else {
+		json_object_set_new(lat, "p50", json_null());
+		json_object_set_new(lat, "p95", json_null());
+		json_object_set_new(lat, "max", json_null());
+	}
+	json_object_set_new(u, "latency_ms", lat);
+	json_object_set_new(u, "wall_ms", a->first <= a->last ? json_integer(a->last - a->first) : json_null());
+	json_object_set_new(u, "cost_usd", known ? json_real(cost) : json_null());
+	json_object_set_new(u, "cost_per_record_usd", cost_or_null(cost, known, (double)records));
+	json_object_set_new(u, "cost_per_included_usd", cost_or_null(cost, known, (double)included));
+	return u;
+}
+
+/* the calls of one reviewer (0 conservative, 1 comprehensive, 2 resolver) */
+static void calls_sql(sra_buf *sql, int pg, int k)
+{
+	static const char *const link[3] = { "conservative_result_id", "comprehensive_result_id", "resolution_id" };
+	const char *t = "c";
+
+	if (pg)
+		sra_buf_printf(sql, "SELECT %s, CAST(round(extract(epoch FROM %s.start_time) * 1000) AS bigint),"
+			       " CAST(round(extract(epoch FROM %s.end_time) * 1000) AS bigint),"
+			       " CAST(%s.response_metadata AS text)",
+			       k == 2 ? "c.resolver_model_name" : "c.model_name", t, t, t);
+	else
+		sra_buf_printf(sql, "SELECT %s, CAST(round((julianday(%s.start_time) - 2440587.5) * 86400000.0)"
+			       " AS INTEGER), CAST(round((julianday(%s.end_time) - 2440587.5) * 86400000.0)"
+			       " AS INTEGER), %s.response_metadata",
+			       k == 2 ? "c.resolver_model_name" : "c.model_name", t, t, t);
+	sra_buf_printf(sql, " FROM search_results sr JOIN %s c ON c.id = sr.%s WHERE sr.review_id = %s",
+		       k == 2 ? "screening_resolutions" : "screen_abstract_results", link[k],
+		       pg ? "CAST($1 AS uuid)" : "$1");
+}
+
+int sra_bm__usage_json(json_t **out, sra_db *db, const char *review_id, const json_t *prices,
+		       int64_t records, int64_t included, sra_bm_warn_fn warn, void *warn_payload)
+{
+	static const char *const who[3] = { "conservative", "comprehensive", "resolver" };
+	usage_acc acc[3], total;
+	sra_value p[1] = { SRA_VAL_TEXT(review_id) };
+	sra_buf sql = SRA_BUF_INIT;
+	json_t *u = NULL, *rv;
+	int k, error = 0;
+
+	acc_init(&total);
+	for (k = 0; k < 3; k++)
+		acc_init(&acc[k]);
+	for (k = 0; k < 3 && error == 0; k++) {
+		sra_buf_clear(&sql);
+		calls_sql(&sql, sra_db__is_pg(db), k);
+		error = sra_db__query_each(db, sra_buf_cstr(&sql), p, 1, call_cb, &acc[k]);
+	}
+	if (error == 0) {
+		u = json_object();
+		rv = json_object();
+		for (k = 0; k < 3; k++) {
+			acc_merge(&total, &acc[k]);
+			json_object_set_new(rv, who[k], acc_json(&acc[k], prices, records, included, NULL, NULL));
+		}
+		json_object_set_new(u, "reviewers", rv);
+		/* the warnings once, from the total: it holds every model */
+		json_object_set_new(u, "total", acc_json(&total, prices, records, included, warn, warn_payload));
+		*out = u;
+	}
+	for (k = 0; k < 3; k++)
+		acc_dispose(&acc[k]);
+	acc_dispose(&total);
+	sra_buf_dispose(&sql);
+	return error;
+}
