@@ -62,10 +62,12 @@ typedef struct sra_import_options {
 	void *payload;			/* passed to progress */
 	/* version 2 */
 	const char *decision;		/* records: "include" or "exclude" for every record of the file; NULL: from the file */
+	/* version 3 */
+	double threshold;		/* decisions: a confidence below it needs the resolver (0.7) */
 } sra_import_options;
 
-#define SRA_IMPORT_OPTIONS_VERSION 2
-#define SRA_IMPORT_OPTIONS_INIT { SRA_IMPORT_OPTIONS_VERSION, SRA_IMPORT_AUTO, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL }
+#define SRA_IMPORT_OPTIONS_VERSION 3
+#define SRA_IMPORT_OPTIONS_INIT { SRA_IMPORT_OPTIONS_VERSION, SRA_IMPORT_AUTO, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0.7 }
 
 /** A row that was left out under skip_invalid. */
 typedef struct sra_import_problem {
@@ -132,14 +134,5 @@ SRA_EXTERN(int) sra_import_records(sra_import_summary *out, sra_db *db, const ch
  */
 SRA_EXTERN(int) sra_import_decisions(sra_import_summary *out, sra_db *db, const char *review_id,
 				     const char *path, const sra_import_options *opts);
-
-/**
- * The final-decision rule of benchmark.md: the resolver's decision when
- * there is one (even "uncertain"); else the reviewers' shared decision when
- * both decided the same; else "uncertain".  Decisions are "include",
- * "exclude", "uncertain" or NULL (none).  Returns a static string.
- */
-SRA_EXTERN(const char *) sra_import_final_decision(const char *conservative, const char *comprehensive,
-						   const char *resolver);
 
 #endif

@@ -134,4 +134,15 @@ SRA_EXTERN(int64_t) sra_review_count(const sra_review *review, sra_review_count_
  */
 SRA_EXTERN(int) sra_review_normalize_id(char out[37], const char *id);
 
+/**
+ * Recompute search_results.final_decision of every record of the review that
+ * has an AI decision, by the rule of benchmark.md ("Final decision and
+ * classification") with this confidence threshold (0.7 by default
+ * elsewhere), in one transaction.  A record with no AI decision keeps NULL.
+ * @param changed  may be NULL; how many records' final decision changed
+ * @return 0, SRA_EINVALID (not a UUID, threshold outside 0..1), SRA_ENOTFOUND
+ *         or SRA_EBACKEND
+ */
+SRA_EXTERN(int) sra_review_recompute(int64_t *changed, sra_db *db, const char *review_id, double threshold);
+
 #endif

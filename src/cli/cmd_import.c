@@ -9,6 +9,7 @@
 
 #include <sra/import.h>
 
+#include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -17,7 +18,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-enum { OPT_REVIEW = 256, OPT_MAP, OPT_HUMAN, OPT_SOURCE_DB, OPT_SHEET, OPT_SKIP_INVALID, OPT_FORMAT, OPT_DECISION, OPT_LOCK_TIMEOUT };
+enum { OPT_REVIEW = 256, OPT_MAP, OPT_HUMAN, OPT_SOURCE_DB, OPT_SHEET, OPT_SKIP_INVALID, OPT_FORMAT, OPT_DECISION, OPT_LOCK_TIMEOUT, OPT_THRESHOLD };
 
 static const struct option long_options[] = {
 	{ "review",       required_argument, NULL, OPT_REVIEW },
@@ -29,6 +30,7 @@ static const struct option long_options[] = {
 	{ "format",       required_argument, NULL, OPT_FORMAT },
 	{ "decision",     required_argument, NULL, OPT_DECISION },
 	{ "lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT },
+	{ "threshold",    required_argument, NULL, OPT_THRESHOLD },
 	{ "url",          required_argument, NULL, 'u' },
 	{ "json",         no_argument,       NULL, 'j' },
 	{ "quiet",        no_argument,       NULL, 'q' },
@@ -67,15 +69,19 @@ static const char records_help[] =
 	"  -q              no summary\n";
 
 static const char decisions_help[] =
-	"usage: sra import decisions --review ID FILE [--skip-invalid] [--json] [-q] [--url URL]\n\n"
+	"usage: sra import decisions --review ID FILE [--threshold X] [--skip-invalid] [--json] [-q]\n"
+	"                            [--url URL]\n\n"
 	"Import AI decisions, one per line of a JSON Lines file (or per row of a CSV\n"
 	"with the same column names):\n"
 	"  {\"source_id\": \"…\", \"reviewer\": \"conservative\"|\"comprehensive\"|\"resolver\",\n"
 	"   \"decision\": \"include\"|\"exclude\"|\"uncertain\", \"confidence\": 0.0-1.0,\n"
 	"   \"rationale\", \"model\", \"quotes\", \"exclusion_reasons\", \"trace_id\", \"run_id\",\n"
 	"   \"start_time\", \"end_time\", \"response_metadata\"}\n"
-	"Each is linked from its record, whose final decision is recomputed.  All or\n"
-	"nothing, unless --skip-invalid.\n";
+	"Each is linked from its record; then the final decision of every record of\n"
+	"the review is recomputed (the rule of sra benchmark run).  All or nothing,\n"
+	"unless --skip-invalid.\n\n"
+	"  --threshold X   a reviewer confidence below X needs the resolver (default 0.7)\n"
+	"  --skip-invalid  import the valid lines and list the others\n";
 
 typedef struct im_opts {
 	sra_import_options io;
@@ -131,6 +137,17 @@ static int parse(im_opts *o, int argc, char **argv, const char *help)
 			if (cli_parse_lock_timeout(optarg))
 				return CLI_USAGE;
 			break;
+		case OPT_THRESHOLD: {
+			char *end;
+			if (help != decisions_help)
+				return cli_usage_error("import %s: --threshold is an option of import decisions", argv[0]);
+			errno = 0;
+			o->io.threshold = strtod(optarg, &end);
+			if (!*optarg || *end || errno || !(o->io.threshold >= 0 && o->io.threshold <= 1))
+				return cli_usage_error("import %s: --threshold must be a number from 0 to 1, not '%s'",
+						       argv[0], optarg);
+			break;
+		}
 		case 'u': o->url = optarg; break;
 		case 'j': o->json = 1; break;
 		case 'q': o->quiet = 1; break;

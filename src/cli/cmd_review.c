@@ -8,6 +8,7 @@
 
 #include <sra/review.h>
 
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <jansson.h>
@@ -15,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { OPT_QUESTION = 256, OPT_EXCLUSION, OPT_INCLUSION, OPT_BACKGROUND, OPT_FRAMEWORK, OPT_ANSWERS, OPT_ID, OPT_LOCK_TIMEOUT };
+enum { OPT_QUESTION = 256, OPT_EXCLUSION, OPT_INCLUSION, OPT_BACKGROUND, OPT_FRAMEWORK, OPT_ANSWERS, OPT_ID, OPT_LOCK_TIMEOUT, OPT_THRESHOLD };
 
 static const struct option long_options[] = {
 	{ "question",   required_argument, NULL, OPT_QUESTION },
@@ -26,6 +27,7 @@ static const struct option long_options[] = {
 	{ "answers",    required_argument, NULL, OPT_ANSWERS },
 	{ "id",         required_argument, NULL, OPT_ID },
 	{ "lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT },
+	{ "threshold",  required_argument, NULL, OPT_THRESHOLD },
 	{ "url",        required_argument, NULL, 'u' },
 	{ "json",       no_argument,       NULL, 'j' },
 	{ "quiet",      no_argument,       NULL, 'q' },
@@ -36,6 +38,7 @@ static const struct option long_options[] = {
 typedef struct rv_opts {
 	sra_review_fields f;
 	const char *url;
+	const char *threshold;		/* recompute */
 	int json, quiet;
 	char **args;
 	int nargs;
@@ -64,6 +67,7 @@ static int parse(rv_opts *o, int argc, char **argv, const char *help)
 			if (cli_parse_lock_timeout(optarg))
 				return CLI_USAGE;
 			break;
+		case OPT_THRESHOLD: o->threshold = optarg; break;
 		case 'u': o->url = optarg; break;
 		case 'j': o->json = 1; break;
 		case 'q': o->quiet = 1; break;
@@ -76,6 +80,8 @@ static int parse(rv_opts *o, int argc, char **argv, const char *help)
 	}
 	o->args = argv + optind;
 	o->nargs = argc - optind;
+	if (o->threshold && strcmp(argv[0], "recompute") != 0)
+		return cli_usage_error("review %s: --threshold is an option of review recompute", argv[0]);
 	return 0;
 }
 
@@ -304,11 +310,55 @@ done:
 	return rc;
 }
 
+static const char recompute_help[] =
+	"usage: sra review recompute ID [--threshold X] [--json] [-q] [--url URL]\n\n"
+	"Recompute the stored final decision (search_results.final_decision) of every\n"
+	"record of the review that has an AI decision, by the rule of sra benchmark\n"
+	"run, in one transaction; print how many changed.\n\n"
+	"  --threshold X   a reviewer confidence below X needs the resolver (default 0.7)\n";
+
+static int cmd_recompute(int argc, char **argv)
+{
+	rv_opts o;
+	sra_db *db = NULL;
+	double threshold = 0.7;
+	int64_t changed = 0;
+	int rc, error;
+
+	if ((rc = parse(&o, argc, argv, recompute_help)) != 0)
+		return rc < 0 ? CLI_OK : rc;
+	if (o.nargs != 1)
+		return cli_usage_error("review recompute: one review id expected");
+	if (o.threshold) {
+		char *end;
+		errno = 0;
+		threshold = strtod(o.threshold, &end);
+		if (!*o.threshold || *end || errno || !(threshold >= 0 && threshold <= 1))
+			return cli_usage_error("review recompute: --threshold must be a number from 0 to 1, not '%s'",
+					       o.threshold);
+	}
+	if ((rc = cli_open_db(&db, o.url)) != 0)
+		return rc;
+	if ((error = sra_review_recompute(&changed, db, o.args[0], threshold)) < 0) {
+		rc = cli_error_lib(error);
+		goto done;
+	}
+	if (o.json)
+		printf("{\"changed\": %" PRId64 "}\n", changed);
+	else if (!o.quiet)
+		printf("%" PRId64 " final decision%s changed\n", changed, changed == 1 ? "" : "s");
+	rc = CLI_OK;
+done:
+	sra_db_free(db);
+	return rc;
+}
+
 static const cli_command review_commands[] = {
 	{ "create", cmd_create,  "Create a review; print its id" },
 	{ "import", cmd_rimport, "Insert or update a review from a protocol JSON file" },
 	{ "list",   cmd_list,    "List the reviews" },
 	{ "show",   cmd_show,    "Show one review" },
+	{ "recompute", cmd_recompute, "Recompute the stored final decisions of a review's records" },
 	{ NULL, NULL, NULL }
 };
 

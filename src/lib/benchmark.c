@@ -19,6 +19,7 @@
  * distribution.
  */
 #include "benchmark_int.h"
+#include "final_decision.h"
 #include "metrics_int.h"
 #include "util/uuid.h"
 
@@ -126,6 +127,9 @@ static void build_items_sql(sra_buf *sql, sra_db *db, sra_uncertain_policy polic
 	const char *unc_pos = policy == SRA_UNCERTAIN_INCLUDE ? "TP" : "FN";
 	const char *unc_neg = policy == SRA_UNCERTAIN_EXCLUDE ? "TN" : "FP";
 	int pg = sra_db__is_pg(db), next = 4;
+	const sra_final__cols final_cols = {
+		"x.cd", "x.cc", "x.md", "x.mc", "x.rid", "x.rd", pg ? "CAST($3 AS double precision)" : "$3"
+	};
 
 	sra_buf_puts(sql,
 		"INSERT INTO benchmark_result_items (id, benchmark_run_id, search_result_id,"
@@ -143,12 +147,10 @@ static void build_items_sql(sra_buf *sql, sra_db *db, sra_uncertain_policy polic
 		" WHEN y.f = 'exclude' THEN (CASE WHEN y.h THEN 'FN' ELSE 'TN' END)"
 		" ELSE (CASE WHEN y.h THEN '%s' ELSE '%s' END) END,"
 		" y.cid, y.ctr, y.mid, y.mtr"
-		" FROM (SELECT x.*, CASE"
-		" WHEN x.rid IS NOT NULL THEN x.rd"
-		" WHEN x.cd IS NOT NULL AND x.md IS NOT NULL AND x.cd = x.md"
-		" AND x.cd <> 'uncertain' AND x.cc >= $3 AND x.mc >= $3 THEN x.cd"
-		" ELSE %s END AS f FROM (SELECT sr.id AS id, ",
-		unc_pos, unc_neg, pg ? "CAST('uncertain' AS screeningdecisiontype)" : "'uncertain'");
+		" FROM (SELECT x.*, ",
+		unc_pos, unc_neg);
+	sra_final__sql(sql, pg, &final_cols);	/* the one rule, as import decisions uses it */
+	sra_buf_puts(sql, " AS f FROM (SELECT sr.id AS id, ");
 	if (pg)
 		sra_buf_puts(sql,
 			"CASE jsonb_typeof(sr.source_metadata -> 'benchmark_human_decision')"

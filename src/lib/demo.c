@@ -20,6 +20,10 @@
  *              with p = 0.90; confidence 0.60-0.99.
  */
 #include "benchmark_int.h"
+#include "final_decision.h"
+
+/* the threshold the demo's resolver and final decisions follow (the default of benchmark run) */
+#define DEMO_THRESHOLD 0.7
 
 #include <inttypes.h>
 #include <math.h>
@@ -225,7 +229,6 @@ typedef struct {
 	int screened;
 	verdict cons, comp, res;
 	int resolved;
-	int final;
 	size_t topic[4];
 	int year;
 } demo_record;
@@ -261,16 +264,10 @@ static void draw_record(rng *r, demo_record *d)
 		v.confidence = rng_conf(r, 0.60, 0.99);
 		d->res = v;
 	}
+	/* the rule's own test (final_decision.c); the final decisions come from its recompute */
 	d->resolved = d->screened &&
-		(d->cons.decision != d->comp.decision ||
-		 (d->cons.decision == DEC_UNCERTAIN && d->comp.decision == DEC_UNCERTAIN) ||
-		 d->cons.confidence < 0.7 || d->comp.confidence < 0.7);
-	if (!d->screened)
-		d->final = DEC_UNCERTAIN;
-	else if (d->resolved)
-		d->final = d->res.decision;
-	else
-		d->final = d->cons.decision;
+		sra_final__resolver_needed(dec_name[d->cons.decision], d->cons.confidence,
+					   dec_name[d->comp.decision], d->comp.confidence, DEMO_THRESHOLD);
 }
 
 typedef struct {
@@ -369,7 +366,7 @@ static int write_phase(demo_ctx *c, int phase)
 			cells[7] = meta;
 			cells[8] = d.screened ? d.cons_id : NULL;
 			cells[9] = d.screened ? d.comp_id : NULL;
-			cells[10] = d.screened ? dec_name[d.final] : NULL;
+			cells[10] = NULL;	/* sra_final__recompute() at the end */
 			if ((error = sra_db__copy_row(db, cells, 11)) < 0)
 				goto done;
 		} else if (phase == 3 && d.resolved) {
@@ -458,6 +455,8 @@ int sra_demo_create(char **review_out, char **run_id_out, sra_db *db, const sra_
 	for (phase = 1; phase <= 4; phase++)
 		if ((error = write_phase(&c, phase)) < 0)
 			goto done;
+	if ((error = sra_final__recompute(NULL, db, review, DEMO_THRESHOLD)) < 0)
+		goto done;
 	if ((error = sra_db__commit(db)) < 0)
 		goto done;
 	if (review_out)

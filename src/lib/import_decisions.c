@@ -9,10 +9,11 @@
  * record's conservative_result_id / comprehensive_result_id, a resolver's as
  * a screening_resolutions row linked from resolution_id.  A decision equal
  * to the one already linked writes nothing.  At the end every screened
- * record of the review gets its final_decision recomputed by the rule of
- * sra_import_final_decision(), in one statement.  All in one transaction.
+ * record of the review gets its final_decision recomputed by the one rule
+ * of final_decision.c, in one statement.  All in one transaction.
  */
 #include "import_int.h"
+#include "final_decision.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -445,28 +446,6 @@ static const char *const link_sql[2][3] = {
 	  "UPDATE search_results SET resolution_id = $1 WHERE id = $2" }
 };
 
-#define FINAL_CASE(dt) \
-	"CASE WHEN r.id IS NOT NULL THEN r.resolver_decision " \
-	"WHEN c.decision IN ('include', 'exclude') AND c.decision = m.decision THEN c.decision " \
-	"ELSE 'uncertain'" dt " END"
-#define FINAL_FROM(cast) \
-	"FROM search_results s " \
-	"LEFT JOIN screen_abstract_results c ON c.id = s.conservative_result_id " \
-	"LEFT JOIN screen_abstract_results m ON m.id = s.comprehensive_result_id " \
-	"LEFT JOIN screening_resolutions r ON r.id = s.resolution_id " \
-	"WHERE s.review_id = $1" cast " AND (s.conservative_result_id IS NOT NULL " \
-	"OR s.comprehensive_result_id IS NOT NULL OR s.resolution_id IS NOT NULL)"
-
-/* the final-decision rule of benchmark.md, over every screened record of the review */
-static const char *const final_sql[2] = {
-	"UPDATE search_results AS t SET final_decision = v.fd FROM (SELECT s.id, "
-	FINAL_CASE("::screeningdecisiontype") " AS fd " FINAL_FROM("::uuid") ") AS v "
-	"WHERE t.id = v.id AND t.final_decision IS DISTINCT FROM v.fd",
-	"UPDATE search_results SET final_decision = v.fd FROM (SELECT s.id AS id, "
-	FINAL_CASE("") " AS fd " FINAL_FROM("") ") AS v "
-	"WHERE search_results.id = v.id AND search_results.final_decision IS NOT v.fd"
-};
-
 static int write_decision(dec_ctx *c, decision *d)
 {
 	int k = c->pg ? 0 : 1, resolver = d->reviewer == R_RESOLVER, error;
@@ -793,7 +772,6 @@ int sra_import_decisions(sra_import_summary *out, sra_db *db, const char *review
 	sra_import__input in = { -1, "", NULL };
 	dec_ctx c;
 	char review[37];
-	sra_value p;
 	size_t i;
 	int error, in_txn = 0;
 
@@ -803,6 +781,8 @@ int sra_import_decisions(sra_import_summary *out, sra_db *db, const char *review
 	opts = &o;	/* from here on, this library's version of the caller's options */
 	if (sra__uuid_norm(review, review_id) < 0)
 		return sra_error_set(SRA_ERROR_INVALID, SRA_EINVALID, "'%s' is not a review id (a UUID)", review_id);
+	if (!(opts->threshold >= 0 && opts->threshold <= 1))
+		return sra_error_set(SRA_ERROR_INVALID, SRA_EINVALID, "the threshold must be between 0 and 1");
 	memset(&c, 0, sizeof(c));
 	c.db = db;
 	c.pg = sra_db__is_pg(db);
@@ -842,8 +822,7 @@ int sra_import_decisions(sra_import_summary *out, sra_db *db, const char *review
 	if (error < 0)
 		goto done;
 	report(&c, 1);
-	p = SRA_VAL_TEXT(review);
-	if ((error = sra_db__query(NULL, db, final_sql[c.pg ? 0 : 1], &p, 1)) < 0)
+	if ((error = sra_final__recompute(NULL, db, review, opts->threshold)) < 0)
 		goto done;
 	if ((error = sra_db__commit(db)) < 0)
 		goto done;

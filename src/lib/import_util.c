@@ -382,26 +382,6 @@ const char *sra_import_format_name(sra_import_format f)
 	}
 }
 
-static const char *decision_label(const char *d)
-{
-	if (d && strcmp(d, "include") == 0)
-		return "include";
-	if (d && strcmp(d, "exclude") == 0)
-		return "exclude";
-	return d ? "uncertain" : NULL;
-}
-
-const char *sra_import_final_decision(const char *cons, const char *comp, const char *res)
-{
-	cons = decision_label(cons);
-	comp = decision_label(comp);
-	if (res)
-		return decision_label(res);
-	if (cons && comp && cons == comp)
-		return cons;
-	return "uncertain";
-}
-
 int sra_import__problem(sra_import_summary *sum, int skip_invalid, const char *path, size_t line,
 			const char *fmt, va_list ap)
 {
@@ -467,7 +447,8 @@ int sra_import__options(sra_import_options *out, const sra_import_options *opts)
 {
 	/* where each version's struct ends; index: version */
 	static const size_t ends[] = {
-		0, offsetof(sra_import_options, decision), sizeof(sra_import_options)
+		0, offsetof(sra_import_options, decision), offsetof(sra_import_options, threshold),
+		sizeof(sra_import_options)
 	};
 	sra_import_options defaults = SRA_IMPORT_OPTIONS_INIT;
 

@@ -15,6 +15,7 @@
 #include <sra/sra.h>
 #include <sra/import.h>
 #include <sra/review.h>
+#include <sra/benchmark.h>
 #include <sra/sys/backend.h>
 
 #include <jansson.h>
@@ -968,8 +969,8 @@ static void decisions(int pg)
 	assert_int_equal(s.inserted, 2);
 	sra_import_summary_dispose(&s);
 	assert_int_equal(q_int(&f, "SELECT count(*) FROM search_results WHERE source_id = 'r3' AND final_decision = 'include'"), 1);
-	/* r4: both exclude (one of them unsure): the literal rule gives their shared decision */
-	assert_int_equal(q_int(&f, "SELECT count(*) FROM search_results WHERE source_id = 'r4' AND final_decision = 'exclude'"), 1);
+	/* r4: both exclude, but one confidence (0.2) is below 0.7: the resolver was needed and never ran */
+	assert_int_equal(q_int(&f, "SELECT count(*) FROM search_results WHERE source_id = 'r4' AND final_decision = 'uncertain'"), 1);
 	free(p);
 
 	/* bad decision files: each leaves everything as it was */
@@ -1022,18 +1023,153 @@ static void test_import_decisions__jsonl_and_csv_pg(void **state) { (void)state;
 
 /* ---- helpers without a database --------------------------------------------------------- */
 
-static void test_import_final_decision__rule(void **state)
+/*
+ * The final-decision rule of benchmark.md on every branch: each reviewer
+ * include / exclude / uncertain at the threshold (0.7, which is not below it)
+ * or below it (0.69), or missing; the resolver include / exclude / uncertain
+ * or missing.  7 x 7 x 4 = 196 records.  The expected finals are written out
+ * here by hand, not computed: I include, E exclude, U uncertain, - none
+ * stored (no AI decision at all: NULL, unscreened; a run's item says
+ * uncertain).  Rows: the conservative reviewer's state, columns the
+ * comprehensive reviewer's, in the order of `state` below.
+ */
+static const char *const rule_table[4][7] = {
+	{ /* resolver include: the resolver's decision, whatever the reviewers said */
+	  "IIIIIII", "IIIIIII", "IIIIIII", "IIIIIII", "IIIIIII", "IIIIIII", "IIIIIII" },
+	{ /* resolver exclude */
+	  "EEEEEEE", "EEEEEEE", "EEEEEEE", "EEEEEEE", "EEEEEEE", "EEEEEEE", "EEEEEEE" },
+	{ /* resolver uncertain: still the resolver's */
+	  "UUUUUUU", "UUUUUUU", "UUUUUUU", "UUUUUUU", "UUUUUUU", "UUUUUUU", "UUUUUUU" },
+	{ /* no resolution: only agreement on include/exclude, both confident, stands */
+	  /*  I.7 I.69 E.7 E.69 U.7 U.69 none */
+	  "IUUUUUU",	/* conservative include 0.7 */
+	  "UUUUUUU",	/* include 0.69 */
+	  "UUEUUUU",	/* exclude 0.7 */
+	  "UUUUUUU",	/* exclude 0.69 */
+	  "UUUUUUU",	/* uncertain 0.7 */
+	  "UUUUUUU",	/* uncertain 0.69 */
+	  "UUUUUU-" },	/* missing */
+};
+
+static const char *rule_word(char c)
 {
-	(void)state;
-	assert_string_equal(sra_import_final_decision("include", "include", NULL), "include");
-	assert_string_equal(sra_import_final_decision("exclude", "exclude", NULL), "exclude");
-	assert_string_equal(sra_import_final_decision("include", "exclude", NULL), "uncertain");
-	assert_string_equal(sra_import_final_decision("uncertain", "uncertain", NULL), "uncertain");
-	assert_string_equal(sra_import_final_decision("include", NULL, NULL), "uncertain");
-	assert_string_equal(sra_import_final_decision(NULL, NULL, NULL), "uncertain");
-	assert_string_equal(sra_import_final_decision("include", "include", "uncertain"), "uncertain");
-	assert_string_equal(sra_import_final_decision("include", "exclude", "exclude"), "exclude");
+	return c == 'I' ? "include" : c == 'E' ? "exclude" : c == 'U' ? "uncertain" : NULL;
 }
+
+static void check_rule_table(fx *f, const char *run)
+{
+	char sql[600];
+	sra_rows *rows;
+	size_t r;
+
+	snprintf(sql, sizeof(sql),
+		 "SELECT s.source_id, s.final_decision, i.final_decision FROM search_results s "
+		 "JOIN benchmark_result_items i ON i.search_result_id = s.id AND i.benchmark_run_id = '%s' "
+		 "ORDER BY s.source_id", run);
+	rows = q(f, sql);
+	assert_int_equal(rows->nrows, 196);
+	for (r = 0; r < rows->nrows; r++) {
+		const char *id = sra_rows_get(rows, r, 0), *stored = sra_rows_get(rows, r, 1);
+		const char *item = sra_rows_get(rows, r, 2), *want;
+		int cs = id[1] - '0', ms = id[3] - '0', rs = id[5] - '0';
+		want = rule_word(rule_table[rs][cs][ms]);
+		if (want ? !stored || strcmp(stored, want) != 0 : stored != NULL)
+			fail_msg("%s: stored final_decision %s, the table says %s", id, stored ? stored : "NULL",
+				 want ? want : "NULL");
+		if (strcmp(item, want ? want : "uncertain") != 0)
+			fail_msg("%s: the run's item says %s, the table %s", id, item, want ? want : "uncertain");
+	}
+	sra_rows_free(rows);
+}
+
+static void rule_branches(int pg)
+{
+	static const struct { const char *decision, *confidence; } state[7] = {
+		{ "include", "0.7" }, { "include", "0.69" }, { "exclude", "0.7" }, { "exclude", "0.69" },
+		{ "uncertain", "0.7" }, { "uncertain", "0.69" }, { NULL, NULL }
+	};
+	static const char *const resolver[4] = { "include", "exclude", "uncertain", NULL };
+	fx f;
+	sra_import_summary s;
+	sra_import_options o = SRA_IMPORT_OPTIONS_INIT;
+	sra_benchmark_options bo = SRA_BENCHMARK_OPTIONS_INIT;
+	sra_buf recs = SRA_BUF_INIT, ai = SRA_BUF_INIT;
+	char *p, *run = NULL, *run2 = NULL;
+	int64_t changed = -1;
+	int c, m, r;
+
+	if (fx_open(&f, pg) < 0) {
+		skip();
+		return;
+	}
+	sra_buf_puts(&recs, "id,title,human_decision\n");
+	for (c = 0; c < 7; c++)
+		for (m = 0; m < 7; m++)
+			for (r = 0; r < 4; r++) {
+				char id[16];
+				snprintf(id, sizeof(id), "c%dm%dr%d", c, m, r);
+				sra_buf_printf(&recs, "%s,Record %s,Y\n", id, id);
+				if (state[c].decision)
+					sra_buf_printf(&ai, "{\"source_id\": \"%s\", \"reviewer\": \"conservative\", "
+						       "\"decision\": \"%s\", \"confidence\": %s}\n",
+						       id, state[c].decision, state[c].confidence);
+				if (state[m].decision)
+					sra_buf_printf(&ai, "{\"source_id\": \"%s\", \"reviewer\": \"comprehensive\", "
+						       "\"decision\": \"%s\", \"confidence\": %s}\n",
+						       id, state[m].decision, state[m].confidence);
+				if (resolver[r])
+					sra_buf_printf(&ai, "{\"source_id\": \"%s\", \"reviewer\": \"resolver\", "
+						       "\"decision\": \"%s\", \"confidence\": 0.5}\n", id, resolver[r]);
+			}
+	p = path_in(&f, "recs.csv");
+	sra_test_write_file(p, sra_buf_cstr(&recs));
+	sra_assert_ok(import_records(&f, &s, p, NULL));
+	sra_import_summary_dispose(&s);
+	free(p);
+	p = path_in(&f, "ai.jsonl");
+	sra_test_write_file(p, sra_buf_cstr(&ai));
+	sra_assert_ok(sra_import_decisions(&s, f.db, f.review, p, &o));	/* default threshold 0.7 */
+	sra_import_summary_dispose(&s);
+	free(p);
+
+	bo.review_id = f.review;
+	sra_assert_ok(sra_benchmark_run(&run, f.db, &bo));
+	check_rule_table(&f, run);
+
+	/* recompute changes nothing at the same threshold; puts back what was tampered with */
+	sra_assert_ok(sra_review_recompute(&changed, f.db, f.review, 0.7));
+	assert_int_equal(changed, 0);
+	sra_rows_free(q(&f, "UPDATE search_results SET final_decision = 'exclude' "
+			"WHERE source_id IN ('c0m0r3', 'c6m5r2', 'c4m4r3')"));
+	sra_assert_ok(sra_review_recompute(&changed, f.db, f.review, 0.7));
+	assert_int_equal(changed, 3);
+	check_rule_table(&f, run);
+	/* at 0.6 every 0.69 is confident: without a resolver, c0m1 c1m0 c1m1 agree on include and
+	 * c2m3 c3m2 c3m3 on exclude -- six changes; a run at 0.6 agrees with every stored one */
+	sra_assert_ok(sra_review_recompute(&changed, f.db, f.review, 0.6));
+	assert_int_equal(changed, 6);
+	assert_int_equal(q_int(&f, "SELECT count(*) FROM search_results WHERE final_decision = 'include' "
+			       "AND source_id IN ('c0m1r3', 'c1m0r3', 'c1m1r3')"), 3);
+	assert_int_equal(q_int(&f, "SELECT count(*) FROM search_results WHERE final_decision = 'exclude' "
+			       "AND source_id IN ('c2m3r3', 'c3m2r3', 'c3m3r3')"), 3);
+	bo.threshold = 0.6;
+	sra_assert_ok(sra_benchmark_run(&run2, f.db, &bo));
+	{
+		char sql[400];
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM search_results s JOIN benchmark_result_items i "
+			 "ON i.search_result_id = s.id AND i.benchmark_run_id = '%s' "
+			 "WHERE COALESCE(CAST(s.final_decision AS text), 'uncertain') = CAST(i.final_decision AS text)", run2);
+		assert_int_equal(q_int(&f, sql), 196);
+	}
+	free(run);
+	free(run2);
+	sra_buf_dispose(&recs);
+	sra_buf_dispose(&ai);
+	fx_close(&f);
+}
+
+static void test_final_decision__every_branch_sqlite(void **state) { (void)state; rule_branches(0); }
+static void test_final_decision__every_branch_pg(void **state) { (void)state; rule_branches(1); }
 
 /*
  * raw_data's JSON strings, read back by jansson (an independent parser):
@@ -1092,7 +1228,7 @@ static void test_import_options__versions(void **state)
 	char *p;
 
 	(void)state;
-	assert_int_equal(SRA_IMPORT_OPTIONS_VERSION, 2);
+	assert_int_equal(SRA_IMPORT_OPTIONS_VERSION, 3);
 	if (fx_open(&f, 0) < 0)
 		fail_msg("no SQLite fixture");
 	p = path_in(&f, "v.csv");
@@ -1146,7 +1282,8 @@ static void test_import_detect__formats(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_import_final_decision__rule),
+		cmocka_unit_test(test_final_decision__every_branch_sqlite),
+		cmocka_unit_test(test_final_decision__every_branch_pg),
 		cmocka_unit_test(test_import_detect__formats),
 		cmocka_unit_test(test_import_json_string__round_trip),
 		cmocka_unit_test(test_import_records__small_csv_sqlite),
