@@ -446,6 +446,71 @@ static const char *const link_sql[2][3] = {
 	  "UPDATE search_results SET resolution_id = $1 WHERE id = $2" }
 };
 
+/*
+ * A run_id becomes a row's id, so one that is already another record's (or
+ * the other reviewer's) decision would move that decision here.  $1 the
+ * run_id, $2 this record: who else links the row, and as what.
+ */
+static const char *const taken_result_sql[2] = {
+	"SELECT s.source_id, CASE WHEN s.conservative_result_id = $1::uuid THEN 'conservative' "
+	"ELSE 'comprehensive' END, s.id::text FROM search_results s "
+	"WHERE s.conservative_result_id = $1::uuid OR s.comprehensive_result_id = $1::uuid "
+	"UNION ALL SELECT NULL, CAST(screening_strategy AS text), NULL FROM screen_abstract_results WHERE id = $1::uuid",
+	"SELECT s.source_id, CASE WHEN s.conservative_result_id = $1 THEN 'conservative' "
+	"ELSE 'comprehensive' END, s.id FROM search_results s "
+	"WHERE s.conservative_result_id = $1 OR s.comprehensive_result_id = $1 "
+	"UNION ALL SELECT NULL, screening_strategy, NULL FROM screen_abstract_results WHERE id = $1"
+};
+static const char *const taken_resolution_sql[2] = {
+	"SELECT s.source_id FROM search_results s WHERE s.resolution_id = $1::uuid AND s.id <> $2::uuid "
+	"UNION ALL SELECT s.source_id FROM screening_resolutions r JOIN search_results s ON s.id = r.search_result_id "
+	"WHERE r.id = $1::uuid AND r.search_result_id <> $2::uuid",
+	"SELECT s.source_id FROM search_results s WHERE s.resolution_id = $1 AND s.id <> $2 "
+	"UNION ALL SELECT s.source_id FROM screening_resolutions r JOIN search_results s ON s.id = r.search_result_id "
+	"WHERE r.id = $1 AND r.search_result_id <> $2"
+};
+
+/* 0 when d's run_id is free or already this record's and this reviewer's; < 0 the error;
+ * 1 refused and skipped (skip_invalid) */
+static int run_id_taken(dec_ctx *c, const decision *d, const char *record)
+{
+	int k = c->pg ? 0 : 1, error;
+	sra_rows *rows = NULL;
+	sra_value p[2] = { SRA_VAL_TEXT(d->run_id), SRA_VAL_TEXT(record) };
+	const char *me = reviewer_names[d->reviewer];
+	size_t i;
+
+	if (d->reviewer == R_RESOLVER) {
+		if ((error = sra_db__query(&rows, c->db, taken_resolution_sql[k], p, 2)) < 0)
+			return error;
+		if (rows->nrows) {
+			error = bad_line(c, d->line, "source_id '%s': run_id %s is already the resolution of record '%s'; "
+					 "a run_id names one decision, refused", d->source_id, d->run_id,
+					 sra_rows_get(rows, 0, 0));
+			error = error < 0 ? error : 1;
+		}
+		sra_rows_free(rows);
+		return error;
+	}
+	if ((error = sra_db__query(&rows, c->db, taken_result_sql[k], p, 1)) < 0)
+		return error;
+	for (i = 0; i < rows->nrows && error == 0; i++) {
+		const char *other = sra_rows_get(rows, i, 0), *role = sra_rows_get(rows, i, 1);
+		const char *id = sra_rows_get(rows, i, 2);
+		if (other && id && (strcmp(id, record) != 0 || strcmp(role, me) != 0)) {
+			error = bad_line(c, d->line, "source_id '%s': run_id %s is already the %s decision of record '%s'; "
+					 "a run_id names one decision, refused", d->source_id, d->run_id, role, other);
+			error = error < 0 ? error : 1;
+		} else if (!other && role && strcmp(role, me) != 0) {
+			error = bad_line(c, d->line, "source_id '%s': run_id %s is already a %s decision, not a %s one; "
+					 "a run_id names one decision, refused", d->source_id, d->run_id, role, me);
+			error = error < 0 ? error : 1;
+		}
+	}
+	sra_rows_free(rows);
+	return error;
+}
+
 static int write_decision(dec_ctx *c, decision *d)
 {
 	int k = c->pg ? 0 : 1, resolver = d->reviewer == R_RESOLVER, error;
@@ -490,6 +555,12 @@ static int write_decision(dec_ctx *c, decision *d)
 		snprintf(linked, sizeof(linked), "%s", sra_rows_get(rows, 0, 1 + d->reviewer));
 	sra_rows_free(rows);
 	rows = NULL;
+
+	/* a run_id that is another record's or reviewer's decision must never move it */
+	if (*d->run_id && (error = run_id_taken(c, d, record)) != 0) {
+		error = error < 0 ? error : 0;
+		goto done;
+	}
 
 	/* the row to compare with: run_id's, else the linked one */
 	target = *d->run_id ? d->run_id : nz(linked);

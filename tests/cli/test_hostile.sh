@@ -403,6 +403,60 @@ EOF
   assert_eq "$(q "SELECT title FROM search_results WHERE source_id = '7'")" "3.0" "a title '3.0' from an inline string"
 }
 
+# ---- 1. a run_id that is another record's or reviewer's decision ------------------
+
+# decision SOURCE_ID REVIEWER DECISION CONFIDENCE RUN_ID: one JSON line
+decision() {
+  printf '{"source_id": "%s", "reviewer": "%s", "decision": "%s", "confidence": %s, "run_id": "%s"}\n' "$@"
+}
+
+case_run_id_owner() {
+  new_review || return
+  local d="$TMP/ro.$1" before f n why
+  local A=11111111-1111-4111-8111-111111111111 B=22222222-2222-4222-8222-222222222222
+  local R1=33333333-3333-4333-8333-333333333333 R2=44444444-4444-4444-8444-444444444444
+  local C=55555555-5555-4555-8555-555555555555 R3=66666666-6666-4666-8666-666666666666
+  mkdir -p "$d"
+  printf 'source_id,title\nr1,One\nr2,Two\nr3,Three\n' >"$d/r.csv"
+  expect_exit 0 "$SRA" import records --review "$REVIEW" "$d/r.csv" --url "$URL" -q || return
+  { decision r1 conservative include 0.9 "$A"; decision r1 comprehensive include 0.9 "$B"
+    decision r1 resolver include 0.9 "$R1"; decision r2 resolver exclude 0.8 "$R2"; } >"$d/ok.jsonl"
+  expect_exit 0 "$SRA" import decisions --review "$REVIEW" "$d/ok.jsonl" --url "$URL" -q || return
+  # a decision for record 2 carrying record 1's run_id (it used to rewrite record 1's decision)
+  decision r2 conservative exclude 0.5 "$A" >"$d/other_record.jsonl"
+  # the comprehensive reviewer of record 1 carrying the conservative's run_id
+  decision r1 comprehensive exclude 0.5 "$A" >"$d/other_reviewer.jsonl"
+  # even the same content may not link record 1's row from record 2
+  decision r2 conservative include 0.9 "$A" >"$d/same_content.jsonl"
+  # a resolver id shared by two records (it used to swap their resolutions)
+  { decision r2 resolver include 0.9 "$R1"; decision r1 resolver exclude 0.8 "$R2"; } >"$d/resolver_shared.jsonl"
+  # two lines of one file sharing an id for different records
+  { decision r2 conservative include 0.9 "$C"; decision r3 conservative include 0.9 "$C"; } >"$d/in_file.jsonl"
+  { decision r3 resolver include 0.9 "$R3"; decision r2 conservative include 0.9 "$R3"
+    decision r1 resolver include 0.9 "$R3"; } >"$d/in_file_resolver.jsonl"
+  before=$(db_state)
+  # each file | the line refused | the rest of its message
+  while IFS='|' read -r f n why; do
+    expect_exit 1 "$SRA" import decisions --review "$REVIEW" "$d/$f" --url "$URL" || continue
+    one_line_error "^sra: $(ere "$d/$f"):$n: $why; a run_id names one decision, refused$"
+    assert_eq "$(db_state)" "$before" "database after $f"
+  done <<EOF
+other_record.jsonl|1|source_id 'r2': run_id $A is already the conservative decision of record 'r1'
+other_reviewer.jsonl|1|source_id 'r1': run_id $A is already the conservative decision of record 'r1'
+same_content.jsonl|1|source_id 'r2': run_id $A is already the conservative decision of record 'r1'
+resolver_shared.jsonl|1|source_id 'r2': run_id $R1 is already the resolution of record 'r1'
+in_file.jsonl|2|source_id 'r3': run_id $C is already the conservative decision of record 'r2'
+in_file_resolver.jsonl|3|source_id 'r1': run_id $R3 is already the resolution of record 'r3'
+EOF
+  # the hash of every row, independently of db_state: record 1 and 2 still hold their own
+  assert_eq "$(q "SELECT s.source_id || ':' || COALESCE(CAST(s.conservative_result_id AS text), '-') || ':' || COALESCE(CAST(s.resolution_id AS text), '-') FROM search_results s ORDER BY s.source_id" | tr '\n' ' ')" \
+    "r1:$A:$R1 r2:-:$R2 r3:-:- " "links after the refusals"
+  # --skip-invalid skips the line and imports the rest
+  expect_exit 0 "$SRA" import decisions --review "$REVIEW" "$d/in_file.jsonl" --skip-invalid --url "$URL" || return
+  printf '%s' "$ERR" | grep -q "invalid 1$" || fail "--skip-invalid does not count the line: $ERR"
+  assert_eq "$(q "SELECT source_id FROM search_results WHERE conservative_result_id = '$C'")" r2 "the run_id stays with its first record"
+}
+
 # ---- 12. reading: pipes, encodings, line ends, options ---------------------------
 
 case_reading() {
@@ -460,4 +514,4 @@ case_reading() {
   assert_eq "$(q "SELECT count(*) FROM search_results WHERE source_id IN ('1', '2')")" 2 "records of a CR-only file"
 }
 
-run_cases ${CASES:-case_outputs case_impossible_values case_passwords case_test_guard case_hostile_shapes case_reading case_missing_sqlite case_terminal case_downgrade_loss}
+run_cases ${CASES:-case_run_id_owner case_outputs case_impossible_values case_passwords case_test_guard case_hostile_shapes case_reading case_missing_sqlite case_terminal case_downgrade_loss}
