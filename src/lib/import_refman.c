@@ -14,6 +14,9 @@
  * directory and the record's position in the file (1-based), e.g.
  * `included.ris#12`.  Importing the same file again gives the same ids, and
  * two files of one review have different names, so their ids never collide.
+ * Input read from a pipe ("-", /dev/stdin, <(…)) has no such name: a record
+ * without an identifier is refused there, never given an id that a second
+ * piped file would share.
  * Every record is kept, also one without a title (title '') or an abstract.
  */
 #include "import_int.h"
@@ -25,6 +28,7 @@ typedef struct refman {
 	void (*bytes)(void *payload, uint64_t done, uint64_t total);	/* the caller's progress */
 	void *bytes_payload;
 	const char *base;		/* the file's name, for content ids */
+	int streamed;			/* read from a pipe: no name to derive content ids from */
 	sra_import_format format;
 	int pg;
 	int labelled;			/* a record had a decision in its notes */
@@ -422,6 +426,12 @@ static int on_record(void *payload, size_t line, size_t index, size_t ntags, con
 	} else if (ris && doi) {
 		r.source_id = doi;
 		r.source_id_len = strlen(doi);
+	} else if (m->streamed) {
+		/* "-", /dev/stdin or <(…) have no name that tells two inputs apart:
+		 * a content id from it would let a second piped file overwrite the first */
+		return sra_import__sink_bad(m->sink, line, "a record without an identifier (%s) gets its content id "
+					    "from the file's name, and input from a pipe or descriptor has none: save it to a file first",
+					    ris ? "AN, ID or DO" : "PMID");
 	} else {
 		sra_buf_clear(&m->id);
 		sra_buf_printf(&m->id, "%s#%zu", m->base, index);
@@ -473,6 +483,10 @@ int sra_import__read_refman(sra_import__sink *s, const sra_import__reader *r)
 	m.bytes = r->bytes;
 	m.bytes_payload = r->payload;
 	m.base = strrchr(r->path, '/') ? strrchr(r->path, '/') + 1 : r->path;
+	/* copied from a pipe by sra_import__input, or named by a descriptor
+	 * (/dev/stdin, /dev/fd/N, /proc/self/fd/N: the same name for any file) */
+	m.streamed = (r->file && strcmp(r->file, r->path) != 0) || strcmp(r->path, "-") == 0 ||
+		     strncmp(r->path, "/dev/", 5) == 0 || strncmp(r->path, "/proc/", 6) == 0;
 	m.format = r->format;
 	m.pg = sra_import__sink_pg(s);
 	rd.payload = &m;

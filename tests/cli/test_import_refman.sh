@@ -344,7 +344,18 @@ case_bad_files() {
   expect_exit 2 "$SRA" import records --review "$r" "$TMP/dup.ris" --human x --url "$URL" || return
   one_line_error "dup.ris: --map, --human and --sheet are for CSV, TSV and XLSX"
   expect_exit 2 "$SRA" import records --review "$r" "$TMP/dup.ris" --decision maybe --url "$URL" || return
+  # records without an identifier from a pipe: no file name to give them content ids
+  printf 'TY  - JOUR\nAN  - P1\nTI  - Has one\nER  - \nTY  - JOUR\nTI  - Has none\nER  - \n' >"$TMP/noid.ris"
+  expect_exit 1 "$SRA" import records --review "$r" - --url "$URL" <"$TMP/noid.ris" || return
+  one_line_error "^sra: -:5: a record without an identifier \\(AN, ID or DO\\) gets its content id from the file's name, and input from a pipe or descriptor has none"
+  printf 'PMID- \nTI  - No id\n' >"$TMP/noid.nbib"
+  expect_exit 1 "$SRA" import records --review "$r" /dev/stdin --url "$URL" <"$TMP/noid.nbib" || return
+  one_line_error "/dev/stdin:1: a record without an identifier \\(PMID\\)"
   assert_eq "$(content_hash)" "$h" "a failed import changed the database"
+  # with an identifier on every record, a pipe is fine
+  printf 'TY  - JOUR\nAN  - P1\nTI  - Has one\nER  - \n' >"$TMP/id.ris"
+  expect_exit 0 "$SRA" import records --review "$r" - --url "$URL" -q <"$TMP/id.ris" || return
+  assert_eq "$(q "SELECT title FROM search_results WHERE review_id = '$r' AND source_id = 'P1'")" "Has one"
 }
 
 case_ris_export_round_trip() {
