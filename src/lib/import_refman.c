@@ -160,27 +160,50 @@ static size_t collect(refman *m, sra_buf *out, size_t ntags, const sra_import__t
 	return n;
 }
 
-/* the first four consecutive digits of the first of `names` that has them, into m->year */
+/*
+ * The year: the first run of exactly four digits (2019 in "2019/05/01/",
+ * "2019 May 3") of the first of `names` that has one, into m->year.  A value
+ * without one ("20245", "banana", "-5") is kept as the text it is, never cut
+ * to a number: NULL only when no such tag has any text.
+ */
 static const char *year_of(refman *m, size_t ntags, const sra_import__tag *tags, const char *const *names)
 {
-	size_t k, i, j;
+	const char *text = NULL;
+	size_t k, i, j, textn = 0;
 
 	for (k = 0; names[k]; k++) {
 		for (i = 0; i < ntags; i++) {
 			const char *v = tags[i].value;
+			size_t n = tags[i].len;
 			if (strcmp(tags[i].name, names[k]) != 0)
 				continue;
-			for (j = 0; j + 4 <= tags[i].len; j++) {
-				if (isdigit((unsigned char)v[j]) && isdigit((unsigned char)v[j + 1]) &&
-				    isdigit((unsigned char)v[j + 2]) && isdigit((unsigned char)v[j + 3])) {
+			for (j = 0; j < n; j++) {
+				size_t e = j;
+				if (!isdigit((unsigned char)v[j]) || (j && isdigit((unsigned char)v[j - 1])))
+					continue;
+				while (e < n && isdigit((unsigned char)v[e]))
+					e++;
+				if (e - j == 4) {
 					sra_buf_clear(&m->year);
 					sra_buf_put(&m->year, v + j, 4);
 					return sra_buf_cstr(&m->year);
 				}
+				j = e;
+			}
+			if (!text) {
+				text = v;
+				textn = n;
+				sra_import__trim(&text, &textn);
+				if (!textn)
+					text = NULL;
 			}
 		}
 	}
-	return NULL;
+	if (!text)
+		return NULL;
+	sra_buf_clear(&m->year);
+	sra_buf_put(&m->year, text, textn);
+	return sra_buf_cstr(&m->year);
 }
 
 /* a DOI (10.NNNN/…) inside s, up to white space and trailing punctuation, into m->doi */

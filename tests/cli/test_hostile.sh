@@ -401,6 +401,11 @@ EOF
   xlsx "$d/t2.xlsx" "" "3.0"
   expect_exit 0 "$SRA" import records --review "$REVIEW" "$d/t2.xlsx" --url "$URL" -q || return
   assert_eq "$(q "SELECT title FROM search_results WHERE source_id = '7'")" "3.0" "a title '3.0' from an inline string"
+  # RIS: a year is four digits on their own, never cut out of a longer number
+  printf 'TY  - JOUR\nID  - a1\nTI  - A\nPY  - 20245\nER  - \n\nTY  - JOUR\nID  - a2\nTI  - B\nPY  - 2019///\nER  - \n\nTY  - JOUR\nID  - a3\nTI  - C\nPY  - banana\nER  - \n\nTY  - JOUR\nID  - a4\nTI  - D\nPY  - 43466\nDA  - 2018/05/01\nER  - \n' >"$d/y.ris"
+  expect_exit 0 "$SRA" import records --review "$REVIEW" "$d/y.ris" --url "$URL" -q || return
+  assert_eq "$(q "SELECT source_id || ':' || year FROM search_results WHERE source_id LIKE 'a_' ORDER BY source_id" | tr '\n' ' ')" \
+    "a1:20245 a2:2019 a3:banana a4:2018 " "years from RIS"
 }
 
 # ---- 1. a run_id that is another record's or reviewer's decision ------------------
