@@ -59,10 +59,21 @@ typedef struct sra_open_options {
 	/* version 2 */
 	int must_exist;			/* SQLite: refuse (SRA_ENOTFOUND) a file that does not exist, create nothing */
 	int lock_timeout_ms;		/* PostgreSQL: the session's lock_timeout (0: as the server has it) */
+	/* version 3 */
+	/*
+	 * Called at most once per handle, after a statement has waited one
+	 * second for a lock another session holds, with who holds it (borrowed,
+	 * for the call only): PostgreSQL's "pid 123 (application psql, user u,
+	 * from local, idle in transaction, its transaction began 5 s ago)", or
+	 * SQLite's "another writer (process 123, sqlite3) on 'x.db'".  NULL:
+	 * not called.
+	 */
+	void (*lock_wait)(void *payload, const char *holder);
+	void *lock_wait_payload;
 } sra_open_options;
 
-#define SRA_OPEN_OPTIONS_VERSION 2
-#define SRA_OPEN_OPTIONS_INIT { SRA_OPEN_OPTIONS_VERSION, 60000, 10, "sra", 0, 0 }
+#define SRA_OPEN_OPTIONS_VERSION 3
+#define SRA_OPEN_OPTIONS_INIT { SRA_OPEN_OPTIONS_VERSION, 60000, 10, "sra", 0, 0, NULL, NULL }
 
 /**
  * Connect to (or open) the database at `url`.  Loads the PostgreSQL client

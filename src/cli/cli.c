@@ -177,6 +177,33 @@ int cli_parse_lock_timeout(const char *arg)
 	return 0;
 }
 
+char cli_app_name[64] = "sra";
+
+void cli_set_app_name(int argc, char **argv)
+{
+	int i;
+
+	/* "sra import records", "sra db upgrade": the command words, never an argument's value */
+	for (i = 1; i < argc && i < 3; i++) {
+		const char *w = argv[i];
+		size_t n = strlen(cli_app_name);
+
+		if (!*w || strspn(w, "abcdefghijklmnopqrstuvwxyz-") != strlen(w) || w[0] == '-' ||
+		    n + 1 + strlen(w) >= sizeof(cli_app_name))
+			break;
+		snprintf(cli_app_name + n, sizeof(cli_app_name) - n, " %s", w);
+	}
+}
+
+void cli_lock_wait(void *payload, const char *holder)
+{
+	int timeout_ms = payload ? *(const int *)payload : cli_lock_timeout_ms;
+
+	fputs("sra: waiting for a lock held by ", stderr);
+	cli_eput_text(holder);
+	fprintf(stderr, "; giving up after %g s (--lock-timeout)\n", timeout_ms / 1000.0);
+}
+
 static int open_db(sra_db **out, const char *url, int must_exist)
 {
 	sra_resolve_options ro = SRA_RESOLVE_OPTIONS_INIT;
@@ -190,6 +217,8 @@ static int open_db(sra_db **out, const char *url, int must_exist)
 	oo.must_exist = must_exist;
 	oo.busy_timeout_ms = cli_lock_timeout_ms;
 	oo.lock_timeout_ms = cli_lock_timeout_ms;
+	oo.application_name = cli_app_name;
+	oo.lock_wait = cli_lock_wait;
 	error = sra_db_open(out, resolved, &oo);
 	free(resolved);
 	return error < 0 ? cli_error_lib(error) : CLI_OK;

@@ -71,6 +71,15 @@ int cli_open_db(sra_db **out, const char *url);
  * and returns CLI_USAGE.
  */
 extern int cli_lock_timeout_ms;
+/* "sra import records": the command words, for PostgreSQL's application_name */
+extern char cli_app_name[64];
+void cli_set_app_name(int argc, char **argv);
+/*
+ * sra_open_options.lock_wait: "sra: waiting for a lock held by HOLDER; giving
+ * up after N s (--lock-timeout)" on stderr; payload: an int of milliseconds,
+ * or NULL for cli_lock_timeout_ms.
+ */
+void cli_lock_wait(void *payload, const char *holder);
 int cli_parse_lock_timeout(const char *arg);
 /* the same for a command that only reads: a missing SQLite file is an error, never created */
 int cli_open_db_read(sra_db **out, const char *url);

@@ -127,7 +127,7 @@ static int print_and_free(char *text, int json)
 static const char run_help[] =
 	"usage: sra benchmark run --review ID [--notes TEXT] [--config JSON]\n"
 	"                         [--uncertain include|exclude|error] [--threshold X]\n"
-	"                         [--prices FILE] [--url URL] [-q]\n"
+	"                         [--prices FILE] [--url URL] [-q] [--lock-timeout S]\n"
 	"\n"
 	"Score the AI screening of a review against its human decisions: one item\n"
 	"per record, the final decision by the rule (resolver when the reviewers\n"
@@ -144,7 +144,8 @@ static const char run_help[] =
 	"  --prices FILE      JSON prices in USD per million tokens, kept in\n"
 	"                     config_details.prices: {\"MODEL\": {\"input_per_mtok\": 2.5,\n"
 	"                     \"output_per_mtok\": 10}}; without them costs are null\n"
-	"  -q, --quiet        print only the id (no summary on stderr)\n";
+	"  -q, --quiet        print only the id (no summary on stderr)\n"
+	"  --lock-timeout S   wait at most S seconds for a lock another writer holds (60)\n";
 
 static void print_warning(void *payload, const char *message)
 {
@@ -488,9 +489,11 @@ static int bm_report(int argc, char **argv)
 }
 
 static const char delete_help[] =
-	"usage: sra benchmark delete RUN [--url URL] [-q]\n"
+	"usage: sra benchmark delete RUN [--url URL] [-q] [--lock-timeout S]\n"
 	"\n"
-	"Delete a run and its items.\n";
+	"Delete a run and its items.\n"
+	"\n"
+	"  --lock-timeout S  wait at most S seconds for a lock another writer holds (60)\n";
 
 static int bm_delete(int argc, char **argv)
 {

@@ -179,7 +179,11 @@ static int ctx_open(db_ctx *c, const db_opts *o, int need)
 	if ((need & NEED_DB) && !c->db) {
 		sra_open_options oo = SRA_OPEN_OPTIONS_INIT;
 		oo.busy_timeout_ms = o->lock_timeout_ms;
+		oo.lock_timeout_ms = o->lock_timeout_ms;	/* PostgreSQL: no statement waits forever */
 		oo.must_exist = (need & READ_ONLY) != 0;
+		oo.application_name = cli_app_name;
+		oo.lock_wait = cli_lock_wait;
+		oo.lock_wait_payload = (void *)&o->lock_timeout_ms;	/* read only */
 		if ((error = sra_db_open(&c->db, c->url, &oo)) < 0)
 			return cli_error_lib(error);
 	}
@@ -288,21 +292,24 @@ static void on_progress(const sra_migrate_event *ev, void *payload)
 }
 
 static const char upgrade_help[] =
-	"usage: sra db upgrade [TARGET] [--sql] [--atomic] [--url URL] [-q]\n\n"
+	"usage: sra db upgrade [TARGET] [--sql] [--atomic] [--url URL] [-q] [--lock-timeout S]\n\n"
 	"Apply migrations up to TARGET (default head): head, heads, a revision id or\n"
 	"unique prefix, +N, REV+N.  Each revision and its version change commit\n"
 	"together; --atomic runs the whole plan in one transaction.\n\n"
 	"  --sql                print the statements instead of running them (offline;\n"
 	"                       FROM:TO sets the start, the dialect comes from --url)\n"
-	"  --lock-timeout S     wait at most S seconds for another migrator (60)\n"
+	"  --lock-timeout S     wait at most S seconds for another migrator or writer (60)\n"
 	"  --ddl-lock-timeout S PostgreSQL lock_timeout for the DDL (5; 0 = none)\n"
 	"  --migrations DIR     run the revision files in DIR instead of the built-in chain\n";
 
 static const char downgrade_help[] =
-	"usage: sra db downgrade TARGET [--sql] [--atomic] [--yes] [--url URL] [-q]\n\n"
+	"usage: sra db downgrade TARGET [--sql] [--atomic] [--yes] [--url URL] [-q]\n"
+	"                         [--lock-timeout S]\n\n"
 	"Revert migrations down to TARGET: -N, REV-N, a revision, or base.\n"
 	"With --sql the start must be given: FROM:TO.  In ENVIRONMENT prototype, prod\n"
-	"or production it asks for confirmation, or needs --yes.\n";
+	"or production it asks for confirmation, or needs --yes.\n\n"
+	"  --lock-timeout S     wait at most S seconds for another migrator or writer (60)\n"
+	"  --ddl-lock-timeout S PostgreSQL lock_timeout for the DDL (5; 0 = none)\n";
 
 static int migrate_cmd(int argc, char **argv, int upgrade)
 {
@@ -606,12 +613,14 @@ done:
 /* ---- stamp / repair ----------------------------------------------------------- */
 
 static const char stamp_help[] =
-	"usage: sra db stamp REV [--yes] [--url URL]\n\n"
+	"usage: sra db stamp REV [--yes] [--url URL] [--lock-timeout S]\n\n"
 	"Set the version table to REV (head, heads, base, a revision, or several\n"
-	"joined by ',') without running any migration: for adopting a database.\n";
+	"joined by ',') without running any migration: for adopting a database.\n\n"
+	"  --lock-timeout S  wait at most S seconds for another migrator or writer (60)\n";
 static const char repair_help[] =
-	"usage: sra db repair [--url URL]\n\n"
-	"Accept edits to applied migration files: record their current checksums.\n";
+	"usage: sra db repair [--url URL] [--lock-timeout S]\n\n"
+	"Accept edits to applied migration files: record their current checksums.\n\n"
+	"  --lock-timeout S  wait at most S seconds for another migrator or writer (60)\n";
 
 static int cmd_stamp(int argc, char **argv)
 {

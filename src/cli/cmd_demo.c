@@ -28,7 +28,7 @@
 #define DEMO_REPORT "demo-report.html"
 
 static const char demo_help[] =
-	"usage: sra demo [--records N] [--seed S] [--url URL]\n"
+	"usage: sra demo [--records N] [--seed S] [--url URL] [--lock-timeout S]\n"
 	"\n"
 	"Make a synthetic review -- N records (default 500) with human labels\n"
 	"(about 20% included), two simulated AI reviewers with known error rates\n"
@@ -41,7 +41,8 @@ static const char demo_help[] =
 	"\n"
 	"  --records N   records to make (1 to 100000000)\n"
 	"  --seed S      the seed (0 to 2^64-1)\n"
-	"  --url URL     the database (default: see 'sra help')\n";
+	"  --url URL     the database (default: see 'sra help')\n"
+	"  --lock-timeout S  wait at most S seconds for a lock another writer holds (60)\n";
 
 /* a fresh database goes to head; one at another revision is the user's to upgrade */
 static int ensure_head(sra_db *db)

@@ -42,7 +42,7 @@ static const char records_help[] =
 	"usage: sra import records --review ID FILE [--map FIELD=COLUMN]... [--human COLUMN]\n"
 	"                          [--decision include|exclude] [--source-db DB] [--sheet NAME]\n"
 	"                          [--skip-invalid] [--format csv|tsv|xlsx|ris|medline]\n"
-	"                          [--json] [-q] [--url URL]\n\n"
+	"                          [--json] [-q] [--url URL] [--lock-timeout S]\n\n"
 	"Import bibliographic records with the human title/abstract decision from a\n"
 	"CSV, TSV, XLSX, RIS or MEDLINE (.nbib) file (found from the content).\n"
 	"Spreadsheets: headers are matched without regard to case:\n"
@@ -66,11 +66,13 @@ static const char records_help[] =
 	"  --sheet NAME    XLSX: the sheet (default: the first)\n"
 	"  --skip-invalid  import the valid rows and list the others\n"
 	"  --json          the summary as JSON on stdout\n"
-	"  -q              no summary\n";
+	"  -q              no summary\n"
+	"  --lock-timeout S  wait at most S seconds for a lock another writer holds\n"
+	"                  (60); after 1 s it says who holds it\n";
 
 static const char decisions_help[] =
 	"usage: sra import decisions --review ID FILE [--threshold X] [--skip-invalid] [--json] [-q]\n"
-	"                            [--url URL]\n\n"
+	"                            [--url URL] [--lock-timeout S]\n\n"
 	"Import AI decisions, one per line of a JSON Lines file (or per row of a CSV\n"
 	"with the same column names):\n"
 	"  {\"source_id\": \"…\", \"reviewer\": \"conservative\"|\"comprehensive\"|\"resolver\",\n"
@@ -79,9 +81,12 @@ static const char decisions_help[] =
 	"   \"start_time\", \"end_time\", \"response_metadata\"}\n"
 	"Each is linked from its record; then the final decision of every record of\n"
 	"the review is recomputed (the rule of sra benchmark run).  All or nothing,\n"
-	"unless --skip-invalid.\n\n"
-	"  --threshold X   a reviewer confidence below X needs the resolver (default 0.7)\n"
-	"  --skip-invalid  import the valid lines and list the others\n";
+	"unless --skip-invalid.  An impossible start_time or end_time (2024-02-31,\n"
+	"hour 25, offset +99:99) is refused naming its line.\n\n"
+	"  --threshold X     a reviewer confidence below X needs the resolver (default 0.7)\n"
+	"  --skip-invalid    import the valid lines and list the others\n"
+	"  --lock-timeout S  wait at most S seconds for a lock another writer holds\n"
+	"                    (60); after 1 s it says who holds it\n";
 
 typedef struct im_opts {
 	sra_import_options io;

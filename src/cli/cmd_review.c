@@ -88,12 +88,13 @@ static int parse(rv_opts *o, int argc, char **argv, const char *help)
 static const char create_help[] =
 	"usage: sra review create --question TEXT --exclusion TEXT [--inclusion TEXT]\n"
 	"                         [--background TEXT] [--framework PICO] [--answers JSON]\n"
-	"                         [--id UUID] [--url URL] [-q]\n\n"
+	"                         [--id UUID] [--url URL] [-q] [--lock-timeout S]\n\n"
 	"Create a review and print its id on stdout.\n\n"
 	"  --framework F   ECLIPSE, PEO, PICO, PICOS, PICOT, PICOS/T, SPIDER or SPICE\n"
 	"  --answers JSON  the framework's answers, a JSON object\n"
 	"  --id UUID       the review's id (default: a new random one)\n"
-	"  -q              print only the id\n";
+	"  -q              print only the id\n"
+	"  --lock-timeout S  wait at most S seconds for a lock another writer holds (60)\n";
 
 static int cmd_create(int argc, char **argv)
 {
@@ -127,12 +128,13 @@ done:
 }
 
 static const char import_help[] =
-	"usage: sra review import PROTOCOL.json [--url URL] [-q]\n\n"
+	"usage: sra review import PROTOCOL.json [--url URL] [-q] [--lock-timeout S]\n\n"
 	"Insert or update (by \"id\") the review described by a JSON object with the\n"
 	"keys id, research_question, exclusion_criteria, inclusion_criteria,\n"
 	"background, criteria_framework, criteria_framework_answers, review_metadata\n"
 	"(or create's option names: question, exclusion, inclusion, framework,\n"
-	"answers).  Importing the same file again changes nothing.  Prints the id.\n";
+	"answers).  Importing the same file again changes nothing.  Prints the id.\n\n"
+	"  --lock-timeout S  wait at most S seconds for a lock another writer holds (60)\n";
 
 static int cmd_rimport(int argc, char **argv)
 {

@@ -68,6 +68,7 @@ int main(int argc, char **argv)
 
 	if (argc < 2)
 		return cmd_help(argc, argv) == CLI_OK ? CLI_USAGE : CLI_USAGE;
+	cli_set_app_name(argc, argv);
 	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0)
 		rc = cmd_version(argc - 1, argv + 1);
 	else if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)

@@ -24,6 +24,8 @@
 #include <dlfcn.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <errno.h>
+#include <poll.h>
 #include <pwd.h>
 #include <unistd.h>
 #include <stdio.h>
@@ -41,7 +43,8 @@
 	X(PQntuples) X(PQnfields) X(PQfname) X(PQgetvalue) X(PQgetisnull) X(PQgetlength) \
 	X(PQclear) X(PQputCopyEnd) X(PQgetCopyData) X(PQfreemem) \
 	X(PQsendQueryParams) X(PQsetSingleRowMode) X(PQputCopyData) X(PQlibVersion) \
-	X(PQconninfoParse) X(PQconninfoFree)
+	X(PQconninfoParse) X(PQconninfoFree) \
+	X(PQsendQuery) X(PQisBusy) X(PQconsumeInput) X(PQsocket) X(PQbackendPID)
 
 struct pq_api {
 #define X(f) __typeof__(f) *f;
@@ -114,6 +117,14 @@ typedef struct {
 	int in_copy;		/* between a successful copy_begin and copy_end */
 	size_t copy_ncols;	/* columns of the COPY in progress */
 	sra_buf copy_line;	/* one COPY text-format line, reused */
+	/* a statement waiting for a lock (run): who holds it, from a second connection */
+	char *target;		/* the conninfo the handle was opened with, for that connection */
+	PGconn *watch;		/* opened on the first long wait; NULL until then */
+	int lock_timeout_ms;	/* the session's lock_timeout; 0 when none was set */
+	void (*lock_wait)(void *payload, const char *holder);
+	void *lock_wait_payload;
+	int said_wait;		/* lock_wait was called (once per handle) */
+	char *holder;		/* who blocked the statement in flight; NULL when none was seen */
 } pg_backend;
 
 #define PB(be) SRA_CONTAINER_OF(be, pg_backend, parent)
@@ -256,6 +267,147 @@ static int take_result(sra_rows **out, pg_backend *pb, PGresult *res)
 	return error;
 }
 
+static void drop_notice(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
+static long ms_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (long)(t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/*
+ * Who blocks our backend, asked over a second connection (ours is busy
+ * waiting): pid, application, user, client address and since when.  The
+ * other session's query text is never shown (it may hold a password).
+ * Sets pb->holder; 0 when found.
+ */
+static const char blocker_sql[] =
+	"SELECT a.pid, coalesce(nullif(a.application_name, ''), '(none)'), a.usename,"
+	" coalesce(host(a.client_addr), 'local'), coalesce(a.state, '?'),"
+	" coalesce(round(extract(epoch FROM now() - coalesce(a.xact_start, a.query_start))), 0)::bigint"
+	" FROM pg_stat_activity a WHERE a.pid = ANY (pg_blocking_pids($1::int)) ORDER BY a.pid LIMIT 1";
+
+static int look_for_blocker(pg_backend *pb)
+{
+	const char *keys[4] = { "dbname", "fallback_application_name", "connect_timeout", NULL };
+	const char *values[4] = { pb->target, "sra (lock watch)", "5", NULL };
+	const char *param[1];
+	char pid[16];
+	PGresult *res;
+	int found = -1;
+
+	if (!pb->watch) {
+		pb->watch = pq.PQconnectdbParams(keys, values, 1);
+		if (pb->watch)
+			pq.PQsetNoticeProcessor(pb->watch, drop_notice, NULL);
+	}
+	if (!pb->watch || pq.PQstatus(pb->watch) != CONNECTION_OK)
+		return -1;
+	snprintf(pid, sizeof(pid), "%d", pq.PQbackendPID(pb->conn));
+	param[0] = pid;
+	res = pq.PQexecParams(pb->watch, blocker_sql, 1, NULL, param, NULL, NULL, 0);
+	if (pq.PQresultStatus(res) == PGRES_TUPLES_OK && pq.PQntuples(res) == 1) {
+		free(pb->holder);
+		pb->holder = sra__sprintf("pid %s (application %s, user %s, from %s, %s, its transaction began %s s ago)",
+			pq.PQgetvalue(res, 0, 0), pq.PQgetvalue(res, 0, 1), pq.PQgetvalue(res, 0, 2),
+			pq.PQgetvalue(res, 0, 3), pq.PQgetvalue(res, 0, 4), pq.PQgetvalue(res, 0, 5));
+		found = 0;
+	}
+	pq.PQclear(res);
+	return found;
+}
+
+/*
+ * Wait for the statement in flight as PQexec would, but watching: from
+ * min(1 s, half the lock timeout) on, ask every half second who blocks it;
+ * once it has waited 1 s for someone, tell lock_wait (once per handle).
+ */
+static void watch_wait(pg_backend *pb)
+{
+	struct timespec t0;
+	long look_at = 1000, last_look = -1000, ms;
+
+	if (pb->lock_timeout_ms > 0 && pb->lock_timeout_ms / 2 < look_at)
+		look_at = pb->lock_timeout_ms / 2;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (pq.PQisBusy(pb->conn)) {
+		struct pollfd p;
+
+		p.fd = pq.PQsocket(pb->conn);
+		p.events = POLLIN;
+		p.revents = 0;
+		if (p.fd < 0)
+			return;
+		if (poll(&p, 1, 100) < 0 && errno != EINTR)
+			return;
+		if (p.revents && !pq.PQconsumeInput(pb->conn))
+			return;	/* the connection failed: PQgetResult says how */
+		if (!pq.PQisBusy(pb->conn))
+			return;
+		ms = ms_since(&t0);
+		if (ms >= look_at && !pb->holder && ms - last_look >= 500) {
+			last_look = ms;
+			look_for_blocker(pb);
+		}
+		if (ms >= 1000 && pb->holder && pb->lock_wait && !pb->said_wait) {
+			pb->said_wait = 1;
+			pb->lock_wait(pb->lock_wait_payload, pb->holder);
+		}
+	}
+}
+
+/*
+ * Run sql (with parameters when values is not NULL, or nparams > 0) and
+ * return its result as PQexec does: the last, or the first that failed.
+ */
+static PGresult *run(pg_backend *pb, const char *sql, int nparams, const char *const *values, int params)
+{
+	PGresult *res, *keep = NULL;
+	int sent;
+
+	free(pb->holder);
+	pb->holder = NULL;
+	sent = params ? pq.PQsendQueryParams(pb->conn, sql, nparams, NULL, values, NULL, NULL, 0)
+		      : pq.PQsendQuery(pb->conn, sql);
+	if (!sent)
+		return NULL;
+	watch_wait(pb);
+	while ((res = pq.PQgetResult(pb->conn))) {
+		ExecStatusType st = pq.PQresultStatus(res);
+
+		if (st == PGRES_COPY_IN || st == PGRES_COPY_OUT || st == PGRES_COPY_BOTH) {
+			pq.PQclear(keep);
+			return res;	/* take_result leaves COPY mode */
+		}
+		if (keep && pq.PQresultStatus(keep) == PGRES_FATAL_ERROR) {
+			pq.PQclear(res);
+			continue;
+		}
+		pq.PQclear(keep);
+		keep = res;
+	}
+	return keep;
+}
+
+/* take_result of run(): a lock timeout names who held the lock, when that is known */
+static int take_run(sra_rows **out, pg_backend *pb, PGresult *res)
+{
+	int error = take_result(out, pb, res);
+
+	if (error < 0 && strcmp(pb->parent.sqlstate, "55P03") == 0 && pb->holder) {
+		error = sra_error_set(SRA_ERROR_DB, SRA_ELOCKED,
+			"gave up waiting for a lock after %d ms (--lock-timeout): it is held by %s",
+			pb->lock_timeout_ms, pb->holder);
+	}
+	return error;
+}
+
 static int pg_exec(sra_backend *be, const char *sql)
 {
 	SRA_ASSERT_ARG(be && sql);
@@ -263,7 +415,7 @@ static int pg_exec(sra_backend *be, const char *sql)
 		set_sqlstate(PB(be), NULL);
 		return sra_error_set(SRA_ERROR_DB, SRA_EINVALID, "a COPY is in progress: copy_end() first");
 	}
-	return take_result(NULL, PB(be), pq.PQexec(PB(be)->conn, sql));
+	return take_run(NULL, PB(be), run(PB(be), sql, 0, NULL, 0));
 }
 
 /*
@@ -343,8 +495,7 @@ static int pg_query(sra_rows **out, sra_backend *be, const char *sql,
 	    (error = params_to_text(&values, &text, pb, params, nparams)) < 0)
 		goto done;
 	/* unnamed statement, server-inferred types, text in and out */
-	error = take_result(out, pb, pq.PQexecParams(pb->conn, sql, (int)nparams, NULL,
-						     values, NULL, NULL, 0));
+	error = take_run(out, pb, run(pb, sql, (int)nparams, values, 1));
 done:
 	free(values);
 	free(text);
@@ -496,13 +647,13 @@ static int pg_copy_begin(sra_backend *be, const char *table, const char *const *
 		sra_buf_put_sql_ident(&sql, columns[i]);
 	}
 	sra_buf_puts(&sql, ") FROM STDIN");
-	res = pq.PQexec(pb->conn, sra_buf_cstr(&sql));
+	res = run(pb, sra_buf_cstr(&sql), 0, NULL, 0);
 	if (res && pq.PQresultStatus(res) == PGRES_COPY_IN) {
 		pq.PQclear(res);
 		pb->in_copy = 1;
 		pb->copy_ncols = ncols;
 	} else {
-		error = take_result(NULL, pb, res);
+		error = take_run(NULL, pb, res);
 		if (!error) {	/* a COPY that did not start is a failure */
 			set_sqlstate(pb, NULL);
 			error = sra_error_set(SRA_ERROR_DB, SRA_EBACKEND, "COPY did not start");
@@ -651,14 +802,6 @@ static int pg_rollback(sra_backend *be)
 	return pg_exec(be, "ROLLBACK");
 }
 
-static long ms_since(const struct timespec *t0)
-{
-	struct timespec t1;
-
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (long)(t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000;
-}
-
 /*
  * pg_locks shows an advisory lock taken with one int8 key as classid = its
  * high 32 bits, objid = its low 32 bits, objsubid = 1 (2 for the two-int4
@@ -780,12 +923,6 @@ static int pg_set_ddl_lock_timeout(sra_backend *be, int timeout_ms)
 }
 
 /* ---- opening ---------------------------------------------------------- */
-
-static void drop_notice(void *arg, const char *message)
-{
-	(void)arg;
-	(void)message;
-}
 
 static void pct_decode(char *s)
 {
@@ -995,7 +1132,13 @@ static int pg_open(sra_backend **out, const char *target, const sra_open_options
 		error = connect_failed(pb->conn, target);
 		goto done;
 	}
+	pb->target = sra__strdup(target);
+	if (opts->version >= 3) {
+		pb->lock_wait = opts->lock_wait;
+		pb->lock_wait_payload = opts->lock_wait_payload;
+	}
 	if (opts->version >= 2 && opts->lock_timeout_ms > 0) {
+		pb->lock_timeout_ms = opts->lock_timeout_ms;
 		/* nothing waits forever: a writer blocked on a lock gives up (SQLSTATE 55P03) */
 		char ms[32];
 		sra_value v;
@@ -1012,6 +1155,7 @@ done:
 	if (pb) {
 		if (pb->conn)
 			pq.PQfinish(pb->conn);
+		free(pb->target);
 		free(pb);
 	}
 	return error;
@@ -1022,6 +1166,10 @@ static void pg_close(sra_backend *be)
 	if (!be)
 		return;
 	pq.PQfinish(PB(be)->conn);	/* an open transaction rolls back */
+	if (PB(be)->watch)
+		pq.PQfinish(PB(be)->watch);
+	free(PB(be)->target);
+	free(PB(be)->holder);
 	sra_buf_dispose(&PB(be)->copy_line);
 	free(PB(be));
 }

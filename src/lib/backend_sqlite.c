@@ -22,12 +22,19 @@
 #include <stdio.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 typedef struct {
 	sra_backend parent;	/* first: SRA_CONTAINER_OF */
 	sqlite3 *db;
 	int busy_timeout_ms;	/* as set on db; named in the SRA_ELOCKED message */
+	/* waiting for the write lock (busy_wait): who holds it is said once, after 1 s */
+	void (*lock_wait)(void *payload, const char *holder);
+	void *lock_wait_payload;
+	int said_wait;		/* lock_wait was called */
+	struct timespec wait_t0;	/* when the current wait began */
+	int lock_fd;		/* the file, open for F_GETLK only: -1 until needed (closed after sqlite3_close) */
 	/* a bulk load (copy_begin … copy_end): rows are held and sent in groups */
 	sqlite3_stmt *copy_stmt;	/* INSERT … VALUES of copy_rows rows; NULL when no load is in progress */
 	sra_buf copy_head;	/* "INSERT INTO t (c, …) VALUES ", for the last, shorter statement */
@@ -56,24 +63,28 @@ typedef struct {
 /*
  * " (process PID, COMMAND)" of a process holding a lock on the file, as
  * POSIX record locks tell (SQLite locks bytes from 2^30 up); "" when none
- * is seen.
+ * is seen (or it is this process).  The descriptor stays open until the
+ * handle is closed: closing any descriptor of the file would drop the locks
+ * SQLite holds on it in this process (POSIX record-lock semantics).
  */
-static void lock_holder(char *out, size_t size, const char *path)
+static void lock_holder(sqlite_backend *sb, char *out, size_t size)
 {
+	const char *path = sqlite3_db_filename(sb->db, "main");
 	struct flock fl;
 	char comm[64] = "", proc[64];
 	FILE *f;
-	int fd;
 
 	out[0] = '\0';
-	if (!path || !*path || (fd = open(path, O_RDWR | O_CLOEXEC)) < 0)
+	if (sb->lock_fd < 0 && path && *path)
+		sb->lock_fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (sb->lock_fd < 0)
 		return;
 	memset(&fl, 0, sizeof(fl));
 	fl.l_type = F_WRLCK;
 	fl.l_whence = SEEK_SET;
 	fl.l_start = 0x40000000;	/* PENDING_BYTE, RESERVED_BYTE, the SHARED range */
 	fl.l_len = 512;
-	if (fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK && fl.l_pid > 0) {
+	if (fcntl(sb->lock_fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK && fl.l_pid > 0) {
 		snprintf(proc, sizeof(proc), "/proc/%ld/comm", (long)fl.l_pid);
 		if ((f = fopen(proc, "r"))) {
 			if (fgets(comm, sizeof(comm), f))
@@ -82,7 +93,47 @@ static void lock_holder(char *out, size_t size, const char *path)
 		}
 		snprintf(out, size, " (process %ld%s%s)", (long)fl.l_pid, *comm ? ", " : "", comm);
 	}
-	close(fd);
+}
+
+static long ms_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (long)(t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/*
+ * The busy handler: SQLite's busy timeout, and after one second of waiting
+ * (once per handle) who holds the lock, told to the caller's lock_wait.
+ * Returns 0 to give up (SQLITE_BUSY), 1 to try again.
+ */
+static int busy_wait(void *arg, int count)
+{
+	sqlite_backend *sb = arg;
+	struct timespec nap;
+	long ms, left;
+
+	if (count == 0)
+		clock_gettime(CLOCK_MONOTONIC, &sb->wait_t0);
+	ms = ms_since(&sb->wait_t0);
+	if ((left = sb->busy_timeout_ms - ms) <= 0)
+		return 0;
+	if (ms >= 1000 && sb->lock_wait && !sb->said_wait) {
+		char who[96], *text;
+
+		sb->said_wait = 1;
+		lock_holder(sb, who, sizeof(who));
+		text = sra__sprintf("another writer%s on '%s'", who, sqlite3_db_filename(sb->db, "main"));
+		sb->lock_wait(sb->lock_wait_payload, text);
+		free(text);
+	}
+	if (left > (count < 10 ? 5 : 25))
+		left = count < 10 ? 5 : 25;
+	nap.tv_sec = 0;
+	nap.tv_nsec = left * 1000000L;
+	nanosleep(&nap, NULL);
+	return 1;
 }
 
 /*
@@ -96,9 +147,10 @@ static int fail(sqlite_backend *sb, int rc)
 	if ((rc & 0xff) == SQLITE_BUSY) {
 		char who[96];
 
-		lock_holder(who, sizeof(who), sqlite3_db_filename(sb->db, "main"));
+		lock_holder(sb, who, sizeof(who));
 		return sra_error_set(SRA_ERROR_DB, SRA_ELOCKED,
-			"database is locked by another writer%s (waited %d ms)", who, sb->busy_timeout_ms);
+			"database '%s' is locked by another writer%s (waited %d ms)",
+			sqlite3_db_filename(sb->db, "main"), who, sb->busy_timeout_ms);
 	}
 	return sra_error_set(SRA_ERROR_DB, SRA_EBACKEND, "%s", sqlite3_errmsg(sb->db));
 }
@@ -662,6 +714,8 @@ static void sqlite_close(sra_backend *be)
 	/* every other statement is finalized by the op that prepared it (or by finalize()) */
 	copy_discard(sb);
 	sqlite3_close(sb->db);	/* an open transaction rolls back */
+	if (sb->lock_fd >= 0)
+		close(sb->lock_fd);	/* after SQLite let go of its locks */
 	free(sb);
 }
 
@@ -689,6 +743,11 @@ static int sqlite_open(sra_backend **out, const char *target, const sra_open_opt
 	sb = sra__calloc(1, sizeof(*sb));
 	sb->parent.ops = &sra_backend_sqlite;
 	sb->busy_timeout_ms = opts->busy_timeout_ms > 0 ? opts->busy_timeout_ms : 0;
+	sb->lock_fd = -1;
+	if (opts->version >= 3) {
+		sb->lock_wait = opts->lock_wait;
+		sb->lock_wait_payload = opts->lock_wait_payload;
+	}
 
 	/* no connection mutex: a handle is used by one thread at a time (db.h) */
 	rc = sqlite3_open_v2(target, &sb->db,
@@ -698,7 +757,7 @@ static int sqlite_open(sra_backend **out, const char *target, const sra_open_opt
 				      target, sb->db ? sqlite3_errmsg(sb->db) : sqlite3_errstr(rc));
 		goto done;
 	}
-	sqlite3_busy_timeout(sb->db, sb->busy_timeout_ms);
+	sqlite3_busy_handler(sb->db, busy_wait, sb);
 	/*
 	 * 8 KiB pages for a new file (the pragma does nothing once the file
 	 * has a schema): a record with its abstract and raw_data is ~2.5 KB,
@@ -722,6 +781,8 @@ static int sqlite_open(sra_backend **out, const char *target, const sra_open_opt
 done:
 	if (sb) {
 		sqlite3_close(sb->db);	/* NULL is harmless */
+		if (sb->lock_fd >= 0)
+			close(sb->lock_fd);
 		free(sb);
 	}
 	return error;

@@ -307,6 +307,93 @@ case_terminal() {
   assert_eq "$(db_state)" "$before" "database after db current"
 }
 
+# ---- 10. nothing waits forever ---------------------------------------------------
+
+# hold_lock SECONDS: another client, through the database's own tool, holds
+# the write lock (SQLite) or a lock on every table (PostgreSQL) for SECONDS;
+# returns once the lock is held (HOLDER: its pid)
+hold_lock() {
+  rm -f "$TMP/held"
+  if [ "$BACKEND" = sqlite ]; then
+    { echo "BEGIN IMMEDIATE;"; echo ".output $TMP/held"; echo "SELECT 1;"; echo ".output stdout"; sleep "$1"; echo "COMMIT;"; } \
+      | sqlite3 -batch "$DBFILE" >/dev/null &
+  else
+    { echo "BEGIN;"; echo "LOCK TABLE systematic_reviews, search_results, screen_abstract_results, benchmark_runs, alembic_version IN ACCESS EXCLUSIVE MODE;";
+      echo "\\o $TMP/held"; echo "SELECT 1;"; echo "\\o"; sleep "$1"; echo "COMMIT;"; } \
+      | PGAPPNAME=hostile-holder $PSQL -X -q -d "$DBNAME" >/dev/null &
+  fi
+  HOLDER=$!
+  local i
+  for i in $(seq 100); do [ -s "$TMP/held" ] && return 0; sleep 0.1; done
+  fail "the other client never took the lock"
+}
+
+case_lock_timeout() {
+  new_review || return
+  local d="$TMP/lt.$1" before cmd rc t0 t1; mkdir -p "$d"
+  printf 'source_id,title\n1,One\n' >"$d/r.csv"
+  printf '{"source_id": "1", "reviewer": "conservative", "decision": "include", "confidence": 0.9}\n' >"$d/d.jsonl"
+  printf '{"question": "Q2", "exclusion": "E2"}\n' >"$d/p.json"
+  local holder
+  if [ "$1" = sqlite ]; then
+    holder="another writer \(process [0-9]+, sqlite3\) on '$(ere "$DBFILE")'"
+  else
+    holder="pid [0-9]+ \(application hostile-holder, user [a-z_]+, from local, idle in transaction, its transaction began [0-9]+ s ago\)"
+  fi
+  before=$(db_state; files_state "$d")
+  for cmd in "import records --review $REVIEW $d/r.csv" "import decisions --review $REVIEW $d/d.jsonl" \
+             "review create --question Q --exclusion E" "review import $d/p.json"; do
+    hold_lock 6 || return
+    t0=$(date +%s%N)
+    # shellcheck disable=SC2086
+    "$SRA" $cmd --lock-timeout 2 --url "$URL" >"$TMP/out" 2>"$TMP/err"; rc=$?
+    t1=$(date +%s%N)
+    ERR=$(cat "$TMP/err")
+    assert_eq "$rc" 1 "exit of '$cmd' after the lock timeout"
+    [ $(((t1 - t0) / 1000000)) -lt 5000 ] || fail "'$cmd' waited $(((t1 - t0) / 1000000)) ms, more than --lock-timeout 2"
+    [ $(((t1 - t0) / 1000000)) -ge 1900 ] || fail "'$cmd' gave up after $(((t1 - t0) / 1000000)) ms, before --lock-timeout 2"
+    # two lines: the notice after one second (once), and the error; both name the holder
+    assert_eq "$(printf '%s\n' "$ERR" | grep -c '')" 2 "stderr lines of '$cmd': $ERR"
+    printf '%s\n' "$ERR" | sed -n 1p | grep -qE "^sra: waiting for a lock held by $holder; giving up after 2 s \(--lock-timeout\)$" \
+      || fail "no notice naming the holder for '$cmd': $ERR"
+    if [ "$1" = sqlite ]; then
+      printf '%s\n' "$ERR" | sed -n 2p | grep -qE "^sra: (.*: )?database '$(ere "$DBFILE")' is locked by another writer \(process $HOLDER, sqlite3\) \(waited 2000 ms\)$" \
+        || fail "the timeout does not name the holder for '$cmd': $ERR"
+    else
+      printf '%s\n' "$ERR" | sed -n 2p | grep -qE "^sra: (.*: )?gave up waiting for a lock after 2000 ms \(--lock-timeout\): it is held by $holder$" \
+        || fail "the timeout does not name the holder for '$cmd': $ERR"
+    fi
+    wait "$HOLDER"
+    assert_eq "$(db_state; files_state "$d")" "$before" "database and files after '$cmd' timed out"
+  done
+  # a wait shorter than one second says nothing, and the command then succeeds
+  hold_lock 0.3 || return
+  expect_exit 0 "$SRA" import records --review "$REVIEW" "$d/r.csv" --lock-timeout 10 --url "$URL" -q || return
+  assert_eq "$ERR" "" "stderr after a short wait"
+  wait "$HOLDER"
+  # the migration commands too
+  before=$(db_state; files_state "$d")
+  hold_lock 6 || return
+  "$SRA" db stamp base --yes --lock-timeout 2 --url "$URL" >"$TMP/out" 2>"$TMP/err"; rc=$?
+  ERR=$(cat "$TMP/err")
+  assert_eq "$rc" 1 "exit of db stamp after the lock timeout"
+  assert_eq "$(printf '%s\n' "$ERR" | grep -c '')" 2 "stderr lines of db stamp: $ERR"
+  printf '%s\n' "$ERR" | grep -qE "^sra: waiting for a lock held by $holder; giving up after 2 s" || fail "db stamp: no notice: $ERR"
+  wait "$HOLDER"
+  assert_eq "$(db_state; files_state "$d")" "$before" "database and files after db stamp timed out"
+  # sra's own sessions are recognisable on PostgreSQL
+  if [ "$1" = pg ]; then
+    hold_lock 6 || return
+    "$SRA" review create --question Q --exclusion E --lock-timeout 4 --url "$URL" >/dev/null 2>&1 &
+    local sra_pid=$!
+    sleep 1
+    assert_eq "$(q "SELECT application_name FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()")" \
+      "sra review create" "application_name of a waiting sra"
+    wait "$sra_pid"
+    wait "$HOLDER"
+  fi
+}
+
 # ---- 11. no unasked data loss -----------------------------------------------------
 
 case_downgrade_loss() {
@@ -519,4 +606,4 @@ case_reading() {
   assert_eq "$(q "SELECT count(*) FROM search_results WHERE source_id IN ('1', '2')")" 2 "records of a CR-only file"
 }
 
-run_cases ${CASES:-case_run_id_owner case_outputs case_impossible_values case_passwords case_test_guard case_hostile_shapes case_reading case_missing_sqlite case_terminal case_downgrade_loss}
+run_cases ${CASES:-case_run_id_owner case_outputs case_impossible_values case_passwords case_test_guard case_hostile_shapes case_reading case_missing_sqlite case_terminal case_lock_timeout case_downgrade_loss}

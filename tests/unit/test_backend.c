@@ -487,7 +487,7 @@ static void lock_sqlite(fixture *f, sra_backend *a)
 
 	sra_assert_ok(a->ops->begin(a));
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	assert_failed(b->ops->begin(b), SRA_ELOCKED, "database is locked by another writer (waited 200 ms)");
+	assert_failed(b->ops->begin(b), SRA_ELOCKED, "is locked by another writer (waited 200 ms)");
 	waited = ms_since(&t0);
 	assert_true(waited >= 150 && waited < 5000);
 	assert_string_equal(b->sqlstate, "");
