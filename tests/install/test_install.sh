@@ -9,6 +9,8 @@
 # the sanitizers: it builds the tree twice more, without them).
 source "$(dirname "$0")/../cli/lib.sh"
 set -o pipefail
+# never `cmd | grep -q`: grep -q leaves at the first match, cmd gets SIGPIPE and
+# pipefail makes the pipeline fail (it did, for ldd, on a loaded machine)
 ARCH=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
 ROOT=$TMP/root
 LIBDIR=$ROOT/usr/lib/$ARCH
@@ -51,10 +53,10 @@ case_one_version() {
   assert_eq "$pc" "$VERSION" "libsra.pc Version"
   assert_eq "$tool" "$VERSION" "sra --version"
   assert_eq "$(dpkg-parsechangelog -l "$SRC/debian/changelog" -S Version)" "$VERSION" "debian/changelog"
-  "$ROOT/usr/bin/sra" --version | grep -qE '^SQLite 3\.[0-9]+\.[0-9]+$' || fail "no SQLite version line"
+  grep -qE '^SQLite 3\.[0-9]+\.[0-9]+$' <<<"$("$ROOT/usr/bin/sra" --version)" || fail "no SQLite version line"
   # libpq is not loaded for --version; `version --libpq` loads and names it
-  "$ROOT/usr/bin/sra" --version | grep -q libpq && fail "--version loaded libpq"
-  "$ROOT/usr/bin/sra" version --libpq | grep -qE '^libpq [0-9]+\.[0-9]+$' \
+  grep -q libpq <<<"$("$ROOT/usr/bin/sra" --version)" && fail "--version loaded libpq"
+  grep -qE '^libpq [0-9]+\.[0-9]+$' <<<"$("$ROOT/usr/bin/sra" version --libpq)" \
     || fail "version --libpq: $("$ROOT/usr/bin/sra" version --libpq)"
 }
 
@@ -68,7 +70,7 @@ case_example_builds() {
     || { fail "the example does not build with pkg-config"; return; }
   ldd "$TMP/ex_shared" >/dev/null
   out=$(LD_LIBRARY_PATH=$LIBDIR "$TMP/ex_shared" 40 60 10 890) || { fail "the example failed"; return; }
-  LD_LIBRARY_PATH=$LIBDIR ldd "$TMP/ex_shared" | grep -q "$LIBDIR/libsra.so.0" || fail "not linked to the staged libsra.so.0"
+  grep -q "$LIBDIR/libsra.so.0" <<<"$(LD_LIBRARY_PATH=$LIBDIR ldd "$TMP/ex_shared")" || fail "not linked to the staged libsra.so.0"
   # independent values: 40/50, 890/950, 40/100, 930/1000 (benchmark.md's formulas)
   assert_eq "$(jq -r '.counts.n' <<<"$out")" 1000 "n"
   assert_eq "$(jq -r '.metrics.sensitivity.value == 0.8' <<<"$out")" true "sensitivity"
@@ -79,7 +81,7 @@ case_example_builds() {
   static=$("${pcenv[@]}" pkg-config --define-variable=prefix="$ROOT/usr" --static --libs libsra | sed 's/-lsra\b//')
   cc "$SRC/examples/metrics_json.c" $cflags "$LIBDIR/libsra.a" $static -o "$TMP/ex_static" \
     || { fail "the example does not link statically with pkg-config --static"; return; }
-  ldd "$TMP/ex_static" | grep -q libsra && fail "the static example needs libsra.so"
+  grep -q libsra <<<"$(ldd "$TMP/ex_static")" && fail "the static example needs libsra.so"
   assert_eq "$("$TMP/ex_static" 40 60 10 890)" "$out" "static and shared outputs"
 
 }
@@ -177,9 +179,9 @@ case_deb() {
     dpkg -x "$out/${d}_${VERSION}_$(dpkg --print-architecture).deb" "$scratch"
   done
   # libpq is loaded on demand: recommended, never required
-  dpkg-deb -f "$out/sra_${VERSION}_$(dpkg --print-architecture).deb" Recommends | grep -q libpq5 \
+  grep -q libpq5 <<<"$(dpkg-deb -f "$out/sra_${VERSION}_$(dpkg --print-architecture).deb" Recommends)" \
     || fail "sra does not recommend libpq5"
-  dpkg-deb -f "$out/sra_${VERSION}_$(dpkg --print-architecture).deb" Depends | grep -q libpq \
+  grep -q libpq <<<"$(dpkg-deb -f "$out/sra_${VERSION}_$(dpkg --print-architecture).deb" Depends)" \
     && fail "sra depends on libpq"
   assert_eq "$("$scratch/usr/bin/sra" --version | head -1)" "sra $VERSION" "packaged sra --version"
   LD_LIBRARY_PATH=$scratch/usr/lib/$ARCH "$scratch/usr/bin/sra" demo --records 30 \
