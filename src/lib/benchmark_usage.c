@@ -212,8 +212,11 @@ static json_t *acc_json(usage_acc *a, const json_t *prices, int64_t records, int
 	int known = prices != NULL && a->with_usage > 0;
 	size_t i;
 
-	qsort(a->lat, a->nlat, sizeof(*a->lat), cmp_i64);
-	qsort(a->m, a->nm, sizeof(*a->m), cmp_model);
+	/* qsort's array must not be NULL, even for no elements (UBSan) */
+	if (a->nlat)
+		qsort(a->lat, a->nlat, sizeof(*a->lat), cmp_i64);
+	if (a->nm)
+		qsort(a->m, a->nm, sizeof(*a->m), cmp_model);
 	for (i = 0; i < a->nm && prices; i++) {
 		const json_t *p = json_object_get(prices, a->m[i].name);
 		double pin = price_of(p, "input_per_mtok"), pout = price_of(p, "output_per_mtok");
