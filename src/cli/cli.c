@@ -164,6 +164,19 @@ int cli_dispatch(const char *group, const cli_command *cmds, int argc, char **ar
 	return cli_usage_error("%s: unknown command '%s' (see '%s --help')", group, argv[1], group);
 }
 
+int cli_parse_threshold(double *out, const char *command, const char *arg)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (!*arg || *end || errno || !(v >= 0 && v <= 1))
+		return cli_usage_error("%s: --threshold must be a number from 0 to 1, not '%s'", command, arg);
+	*out = v;
+	return 0;
+}
+
 int cli_lock_timeout_ms = 60000;
 
 int cli_parse_lock_timeout(const char *arg)

@@ -81,6 +81,9 @@ void cli_set_app_name(int argc, char **argv);
  */
 void cli_lock_wait(void *payload, const char *holder);
 int cli_parse_lock_timeout(const char *arg);
+
+/* --threshold ARG of COMMAND into *out (a number from 0 to 1); 0, or a usage error's exit code */
+int cli_parse_threshold(double *out, const char *command, const char *arg);
 /* the same for a command that only reads: a missing SQLite file is an error, never created */
 int cli_open_db_read(sra_db **out, const char *url);
 

@@ -231,15 +231,8 @@ static int bm_run(int argc, char **argv)
 		return cli_usage_error("benchmark run: --review ID is required");
 	if (o.uncertain && sra_uncertain_policy_parse(&bo.uncertain, o.uncertain) < 0)
 		return cli_error_lib(SRA_EINVALID);
-	if (o.threshold) {
-		char *end;
-
-		errno = 0;
-		bo.threshold = strtod(o.threshold, &end);
-		if (!*o.threshold || *end || errno || !(bo.threshold >= 0 && bo.threshold <= 1))
-			return cli_usage_error("benchmark run: --threshold must be a number from 0 to 1, not '%s'",
-					       o.threshold);
-	}
+	if (o.threshold && (rc = cli_parse_threshold(&bo.threshold, "benchmark run", o.threshold)) != 0)
+		return rc;
 	bo.review_id = o.review;
 	bo.notes = o.notes;
 	bo.config_json = o.config;

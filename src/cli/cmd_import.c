@@ -143,14 +143,12 @@ static int parse(im_opts *o, int argc, char **argv, const char *help)
 				return CLI_USAGE;
 			break;
 		case OPT_THRESHOLD: {
-			char *end;
+			int rc;
+
 			if (help != decisions_help)
 				return cli_usage_error("import %s: --threshold is an option of import decisions", argv[0]);
-			errno = 0;
-			o->io.threshold = strtod(optarg, &end);
-			if (!*optarg || *end || errno || !(o->io.threshold >= 0 && o->io.threshold <= 1))
-				return cli_usage_error("import %s: --threshold must be a number from 0 to 1, not '%s'",
-						       argv[0], optarg);
+			if ((rc = cli_parse_threshold(&o->io.threshold, "import decisions", optarg)) != 0)
+				return rc;
 			break;
 		}
 		case 'u': o->url = optarg; break;

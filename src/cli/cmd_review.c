@@ -331,14 +331,8 @@ static int cmd_recompute(int argc, char **argv)
 		return rc < 0 ? CLI_OK : rc;
 	if (o.nargs != 1)
 		return cli_usage_error("review recompute: one review id expected");
-	if (o.threshold) {
-		char *end;
-		errno = 0;
-		threshold = strtod(o.threshold, &end);
-		if (!*o.threshold || *end || errno || !(threshold >= 0 && threshold <= 1))
-			return cli_usage_error("review recompute: --threshold must be a number from 0 to 1, not '%s'",
-					       o.threshold);
-	}
+	if (o.threshold && (rc = cli_parse_threshold(&threshold, "review recompute", o.threshold)) != 0)
+		return rc;
 	if ((rc = cli_open_db(&db, o.url)) != 0)
 		return rc;
 	if ((error = sra_review_recompute(&changed, db, o.args[0], threshold)) < 0) {
