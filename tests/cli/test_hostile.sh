@@ -328,9 +328,39 @@ hold_lock() {
   fail "the other client never took the lock"
 }
 
+# lock_timed_out DIR CMD...: with the lock held (hold_lock 6), CMD (sra's
+# arguments, run in DIR) gives up after --lock-timeout 2 with exit 1 and two
+# stderr lines naming the holder ($holder, $1 of case_lock_timeout), and the
+# database and the files of DIR are as they were
+lock_timed_out() {
+  local dir=$1 before rc t0 t1; shift
+  before=$(db_state; files_state "$dir")
+  hold_lock 6 || return
+  t0=$(date +%s%N)
+  (cd "$dir" && "$SRA" "$@" --lock-timeout 2 --url "$URL") >"$TMP/out" 2>"$TMP/err"; rc=$?
+  t1=$(date +%s%N)
+  ERR=$(cat "$TMP/err")
+  assert_eq "$rc" 1 "exit of '$*' after the lock timeout"
+  [ $(((t1 - t0) / 1000000)) -lt 5000 ] || fail "'$*' waited $(((t1 - t0) / 1000000)) ms, more than --lock-timeout 2"
+  [ $(((t1 - t0) / 1000000)) -ge 1900 ] || fail "'$*' gave up after $(((t1 - t0) / 1000000)) ms, before --lock-timeout 2"
+  # two lines: the notice after one second (once), and the error; both name the holder
+  assert_eq "$(printf '%s\n' "$ERR" | grep -c '')" 2 "stderr lines of '$*': $ERR"
+  printf '%s\n' "$ERR" | sed -n 1p | grep -qE "^sra: waiting for a lock held by $holder; giving up after 2 s \(--lock-timeout\)$" \
+    || fail "no notice naming the holder for '$*': $ERR"
+  if [ "$BACKEND" = sqlite ]; then
+    printf '%s\n' "$ERR" | sed -n 2p | grep -qE "^sra: (.*: )?database '$(ere "$DBFILE")' is locked by another writer \(process $HOLDER, sqlite3\) \(waited 2000 ms\)$" \
+      || fail "the timeout does not name the holder for '$*': $ERR"
+  else
+    printf '%s\n' "$ERR" | sed -n 2p | grep -qE "^sra: (.*: )?gave up waiting for a lock after 2000 ms \(--lock-timeout\): it is held by $holder$" \
+      || fail "the timeout does not name the holder for '$*': $ERR"
+  fi
+  wait "$HOLDER"
+  assert_eq "$(db_state; files_state "$dir")" "$before" "database and files after '$*' timed out"
+}
+
 case_lock_timeout() {
   new_review || return
-  local d="$TMP/lt.$1" before cmd rc t0 t1; mkdir -p "$d"
+  local d="$TMP/lt.$1" before cmd rc; mkdir -p "$d"
   printf 'source_id,title\n1,One\n' >"$d/r.csv"
   printf '{"source_id": "1", "reviewer": "conservative", "decision": "include", "confidence": 0.9}\n' >"$d/d.jsonl"
   printf '{"question": "Q2", "exclusion": "E2"}\n' >"$d/p.json"
@@ -340,31 +370,21 @@ case_lock_timeout() {
   else
     holder="pid [0-9]+ \(application hostile-holder, user [a-z_]+, from local, idle in transaction, its transaction began [0-9]+ s ago\)"
   fi
-  before=$(db_state; files_state "$d")
   for cmd in "import records --review $REVIEW $d/r.csv" "import decisions --review $REVIEW $d/d.jsonl" \
              "review create --question Q --exclusion E" "review import $d/p.json"; do
-    hold_lock 6 || return
-    t0=$(date +%s%N)
     # shellcheck disable=SC2086
-    "$SRA" $cmd --lock-timeout 2 --url "$URL" >"$TMP/out" 2>"$TMP/err"; rc=$?
-    t1=$(date +%s%N)
-    ERR=$(cat "$TMP/err")
-    assert_eq "$rc" 1 "exit of '$cmd' after the lock timeout"
-    [ $(((t1 - t0) / 1000000)) -lt 5000 ] || fail "'$cmd' waited $(((t1 - t0) / 1000000)) ms, more than --lock-timeout 2"
-    [ $(((t1 - t0) / 1000000)) -ge 1900 ] || fail "'$cmd' gave up after $(((t1 - t0) / 1000000)) ms, before --lock-timeout 2"
-    # two lines: the notice after one second (once), and the error; both name the holder
-    assert_eq "$(printf '%s\n' "$ERR" | grep -c '')" 2 "stderr lines of '$cmd': $ERR"
-    printf '%s\n' "$ERR" | sed -n 1p | grep -qE "^sra: waiting for a lock held by $holder; giving up after 2 s \(--lock-timeout\)$" \
-      || fail "no notice naming the holder for '$cmd': $ERR"
-    if [ "$1" = sqlite ]; then
-      printf '%s\n' "$ERR" | sed -n 2p | grep -qE "^sra: (.*: )?database '$(ere "$DBFILE")' is locked by another writer \(process $HOLDER, sqlite3\) \(waited 2000 ms\)$" \
-        || fail "the timeout does not name the holder for '$cmd': $ERR"
-    else
-      printf '%s\n' "$ERR" | sed -n 2p | grep -qE "^sra: (.*: )?gave up waiting for a lock after 2000 ms \(--lock-timeout\): it is held by $holder$" \
-        || fail "the timeout does not name the holder for '$cmd': $ERR"
-    fi
-    wait "$HOLDER"
-    assert_eq "$(db_state; files_state "$d")" "$before" "database and files after '$cmd' timed out"
+    lock_timed_out "$d" $cmd || return
+  done
+  # the benchmark commands and the demo, on a demo's review and run (the
+  # demo of another seed: it would replace its own; its report goes to $d)
+  (cd "$TMP" && "$SRA" demo --records 20 --seed 4 --url "$URL" >/dev/null 2>&1) || { fail "demo"; return; }
+  local dreview drun
+  dreview=$(q "SELECT review_id FROM benchmark_runs")
+  drun=$(q "SELECT id FROM benchmark_runs")
+  for cmd in "benchmark run --review $dreview" "benchmark delete $drun" "demo --records 20 --seed 5" \
+             "demo --records 20 --seed 4"; do
+    # shellcheck disable=SC2086
+    lock_timed_out "$d" $cmd || return
   done
   # a wait shorter than one second says nothing, and the command then succeeds
   hold_lock 0.3 || return
