@@ -62,13 +62,21 @@ int sra_bm__usage_tokens(int64_t *in, int64_t *out, const json_t *meta);
 int64_t sra_bm__nearest_rank(const int64_t *sorted, size_t n, unsigned int pct);
 
 /*
- * The run's "usage" object: {"reviewers": {...}, "total": U} over the calls
- * linked from the review's records.  `prices` (borrowed) may be NULL (costs
+ * Usage in two steps, so that a run reads the calls before it writes its
+ * items (the pages it reads are then still in the cache for the items):
+ * sra_bm__usage_gather() reads the calls linked from the review's records
+ * into *out (new; sra_bm__usage_free() frees it, NULL is harmless), and
+ * sra_bm__usage_json() makes the run's "usage" object from them:
+ * {"reviewers": {...}, "total": U}.  `prices` (borrowed) may be NULL (costs
  * null); a model without a price makes the cost null and is named through
- * `warn` (may be NULL).  *out is new (the caller decrefs it).
+ * `warn` (may be NULL).  The object is new (the caller decrefs it); it sorts
+ * `usage`'s latencies and models in place.
  */
-int sra_bm__usage_json(json_t **out, sra_db *db, const char *review_id, const json_t *prices,
-		       int64_t records, int64_t included, sra_bm_warn_fn warn, void *warn_payload);
+typedef struct sra_bm_usage sra_bm_usage;
+int sra_bm__usage_gather(sra_bm_usage **out, sra_db *db, const char *review_id);
+json_t *sra_bm__usage_json(sra_bm_usage *usage, const json_t *prices, int64_t records, int64_t included,
+			   sra_bm_warn_fn warn, void *warn_payload);
+void sra_bm__usage_free(sra_bm_usage *usage);
 
 /* the typed metric columns, in the order of BM_RUN_SENSITIVITY … BM_RUN_LR_MINUS */
 extern const char *const sra_bm__typed_metrics[11];
