@@ -58,6 +58,9 @@ typedef void (*sra_bm_warn_fn)(void *payload, const char *message);
 /* tokens of one call from response_metadata in the four shapes of the spec: 1 and *in, *out, or 0 */
 int sra_bm__usage_tokens(int64_t *in, int64_t *out, const json_t *meta);
 
+/* the same from the text of response_metadata (invalid JSON: 0) */
+int sra_bm__usage_tokens_text(int64_t *in, int64_t *out, const char *text);
+
 /* the nearest-rank percentile `pct` of n sorted values (-1 when n is 0) */
 int64_t sra_bm__nearest_rank(const int64_t *sorted, size_t n, unsigned int pct);
 

@@ -43,6 +43,262 @@ int sra_bm__usage_tokens(int64_t *in, int64_t *out, const json_t *meta)
 	       token_pair(in, out, meta, "usage", "prompt_tokens", "completion_tokens");
 }
 
+/*
+ * The same answer from response_metadata's text without building a jansson
+ * tree, for the plain documents that clients write (json_loads was a fifth
+ * of gathering usage): objects, arrays, integers, true/false/null and
+ * strings of printable ASCII without escapes.  Anything else -- a real
+ * number, an escape, a byte outside that range, a leading zero, more than
+ * 18 digits, deep nesting, a syntax error -- makes the scanner give up
+ * (returns 0) and the caller parse with jansson, so every answer it gives is
+ * jansson's: duplicate keys keep the last value, as json_loads does.
+ */
+enum { FK_PROMPT, FK_COMPLETION, FK_INPUT, FK_OUTPUT, FK_N };
+
+typedef struct {
+	int is_obj;		/* the member's value is an object */
+	int is_int[FK_N];	/* its member of that name is an integer (the last one) */
+	int64_t v[FK_N];
+} fast_slot;
+
+typedef struct {
+	const char *p;
+	int depth;
+} fast_scan;
+
+static void fast_ws(fast_scan *s)
+{
+	while (*s->p == ' ' || *s->p == '\t' || *s->p == '\n' || *s->p == '\r')
+		s->p++;
+}
+
+/* a string: *start, *len; 0 on anything but printable ASCII without '\' */
+static int fast_str(fast_scan *s, const char **start, size_t *len)
+{
+	const char *q;
+
+	if (*s->p != '"')
+		return 0;
+	for (q = s->p + 1; *q != '"'; q++)
+		if ((unsigned char)*q < 0x20 || (unsigned char)*q > 0x7e || *q == '\\')
+			return 0;
+	*start = s->p + 1;
+	*len = (size_t)(q - (s->p + 1));
+	s->p = q + 1;
+	return 1;
+}
+
+static int fast_value(fast_scan *s, fast_slot *slot, int *is_int, int64_t *v);
+
+/* an object's members; top: the metadata itself (its members of interest go to slots[3]) */
+static int fast_object(fast_scan *s, fast_slot *slots, fast_slot *inner)
+{
+	static const char *const top_keys[3] = { "token_usage", "usage_metadata", "usage" };
+	static const char *const inner_keys[FK_N] = {
+		"prompt_tokens", "completion_tokens", "input_tokens", "output_tokens"
+	};
+
+	if (++s->depth > 32)
+		return 0;
+	s->p++;		/* '{' */
+	fast_ws(s);
+	if (*s->p == '}') {
+		s->p++;
+		s->depth--;
+		return 1;
+	}
+	for (;;) {
+		const char *k;
+		size_t n;
+		int i, is_int = 0, which = -1;
+		int64_t v = 0;
+		fast_slot *sub = NULL;
+
+		if (!fast_str(s, &k, &n))
+			return 0;
+		fast_ws(s);
+		if (*s->p != ':')
+			return 0;
+		s->p++;
+		fast_ws(s);
+		if (slots) {
+			for (i = 0; i < 3; i++)
+				if (strlen(top_keys[i]) == n && memcmp(top_keys[i], k, n) == 0)
+					sub = &slots[i];
+			if (sub)
+				memset(sub, 0, sizeof(*sub));	/* a later member of the name replaces it */
+		} else if (inner) {
+			for (i = 0; i < FK_N; i++)
+				if (strlen(inner_keys[i]) == n && memcmp(inner_keys[i], k, n) == 0)
+					which = i;
+		}
+		if (!fast_value(s, sub, &is_int, &v))
+			return 0;
+		if (which >= 0) {
+			inner->is_int[which] = is_int;
+			inner->v[which] = v;
+		}
+		fast_ws(s);
+		if (*s->p == '}') {
+			s->p++;
+			s->depth--;
+			return 1;
+		}
+		if (*s->p != ',')
+			return 0;
+		s->p++;
+		fast_ws(s);
+	}
+}
+
+static int fast_array(fast_scan *s)
+{
+	int is_int;
+	int64_t v;
+
+	if (++s->depth > 32)
+		return 0;
+	s->p++;		/* '[' */
+	fast_ws(s);
+	if (*s->p == ']') {
+		s->p++;
+		s->depth--;
+		return 1;
+	}
+	for (;;) {
+		if (!fast_value(s, NULL, &is_int, &v))
+			return 0;
+		fast_ws(s);
+		if (*s->p == ']') {
+			s->p++;
+			s->depth--;
+			return 1;
+		}
+		if (*s->p != ',')
+			return 0;
+		s->p++;
+		fast_ws(s);
+	}
+}
+
+/* an integer as jansson reads one: -?(0|[1-9][0-9]*) not followed by '.', 'e', 'E' */
+static int fast_int(fast_scan *s, int64_t *v)
+{
+	const char *q = s->p;
+	int neg = 0, digits = 0;
+	int64_t x = 0;
+
+	if (*q == '-') {
+		neg = 1;
+		q++;
+	}
+	if (*q == '0') {
+		q++;
+		if (*q >= '0' && *q <= '9')
+			return 0;
+	} else if (*q >= '1' && *q <= '9') {
+		while (*q >= '0' && *q <= '9') {
+			if (++digits > 18)
+				return 0;
+			x = x * 10 + (*q++ - '0');
+		}
+	} else {
+		return 0;
+	}
+	if (*q == '.' || *q == 'e' || *q == 'E')
+		return 0;
+	*v = neg ? -x : x;
+	s->p = q;
+	return 1;
+}
+
+static int fast_word(fast_scan *s, const char *w)
+{
+	size_t n = strlen(w);
+	char c;
+
+	if (strncmp(s->p, w, n) != 0)
+		return 0;
+	c = s->p[n];
+	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+		return 0;
+	s->p += n;
+	return 1;
+}
+
+/* one value; slot: it is a member of interest of the metadata (NULL otherwise) */
+static int fast_value(fast_scan *s, fast_slot *slot, int *is_int, int64_t *v)
+{
+	const char *k;
+	size_t n;
+
+	*is_int = 0;
+	switch (*s->p) {
+	case '{':
+		if (slot)
+			slot->is_obj = 1;
+		return fast_object(s, NULL, slot);
+	case '[':
+		return fast_array(s);
+	case '"':
+		return fast_str(s, &k, &n);
+	case 't':
+		return fast_word(s, "true");
+	case 'f':
+		return fast_word(s, "false");
+	case 'n':
+		return fast_word(s, "null");
+	default:
+		if (!fast_int(s, v))
+			return 0;
+		*is_int = 1;
+		return 1;
+	}
+}
+
+static int fast_pair(int64_t *in, int64_t *out, const fast_slot *slot, int kin, int kout)
+{
+	if (!slot->is_obj || !slot->is_int[kin] || !slot->is_int[kout] || slot->v[kin] < 0 ||
+	    slot->v[kout] < 0)
+		return 0;
+	*in = slot->v[kin];
+	*out = slot->v[kout];
+	return 1;
+}
+
+/* 1 when the scanner read the whole text (*found: the answer), 0 when jansson must */
+static int fast_usage_tokens(int *found, int64_t *in, int64_t *out, const char *text)
+{
+	fast_scan s = { text, 0 };
+	fast_slot slots[3];
+
+	memset(slots, 0, sizeof(slots));
+	fast_ws(&s);
+	if (*s.p != '{' || !fast_object(&s, slots, NULL))
+		return 0;
+	fast_ws(&s);
+	if (*s.p != '\0')
+		return 0;
+	*found = fast_pair(in, out, &slots[0], FK_PROMPT, FK_COMPLETION) ||
+		 fast_pair(in, out, &slots[1], FK_INPUT, FK_OUTPUT) ||
+		 fast_pair(in, out, &slots[2], FK_INPUT, FK_OUTPUT) ||
+		 fast_pair(in, out, &slots[2], FK_PROMPT, FK_COMPLETION);
+	return 1;
+}
+
+int sra_bm__usage_tokens_text(int64_t *in, int64_t *out, const char *text)
+{
+	json_t *j;
+	int found = 0;
+
+	if (fast_usage_tokens(&found, in, out, text))
+		return found;
+	j = json_loads(text, 0, NULL);
+	found = sra_bm__usage_tokens(in, out, j);
+	json_decref(j);
+	return found;
+}
+
 int64_t sra_bm__nearest_rank(const int64_t *sorted, size_t n, unsigned int pct)
 {
 	size_t rank;
@@ -136,18 +392,13 @@ static void add_call(usage_acc *a, const char *const *cells)
 
 	a->calls++;
 	m->calls++;
-	if (meta && strcmp(meta, "{}") != 0) {
-		json_t *j = json_loads(meta, 0, NULL);
-
-		if (sra_bm__usage_tokens(&in, &out, j)) {
-			a->with_usage++;
-			a->in += in;
-			a->out += out;
-			m->with_usage++;
-			m->in += in;
-			m->out += out;
-		}
-		json_decref(j);
+	if (meta && strcmp(meta, "{}") != 0 && sra_bm__usage_tokens_text(&in, &out, meta)) {
+		a->with_usage++;
+		a->in += in;
+		a->out += out;
+		m->with_usage++;
+		m->in += in;
+		m->out += out;
 	}
 	if (parse_i64(cells[1], &s) && parse_i64(cells[2], &e)) {
 		if (e >= s)

@@ -430,6 +430,32 @@ static int on_progress(void *payload, int64_t done, int64_t total)
 }
 
 /* with progress the records go in slices of the id range: the same run, told as it goes */
+/*
+ * After a run, ended or failed, the connection checks the items' CHECK
+ * constraints again (a run writes its items without them on SQLite): an
+ * item classified 'XX' under `run_id`, for a record of `review` that the run
+ * has no item for (so no other constraint refuses it), is refused.
+ */
+static void assert_item_checks(fixture *f, const char *run_id, const char *review)
+{
+	sra_backend *be = sra_db__backend(f->db);
+	sra_value p[3];
+	char item[37];
+
+	make_id(f, item);
+	p[0] = SRA_VAL_TEXT(item);
+	p[1] = SRA_VAL_TEXT(run_id);
+	p[2] = SRA_VAL_TEXT(review);
+	assert_true(be->ops->query(NULL, be, sra_db__is_pg(f->db)
+		? "INSERT INTO benchmark_result_items (id, benchmark_run_id, search_result_id, final_decision,"
+		  " classification) SELECT CAST($1 AS uuid), CAST($2 AS uuid), id, 'include', 'XX'"
+		  " FROM search_results WHERE review_id = CAST($3 AS uuid) LIMIT 1"
+		: "INSERT INTO benchmark_result_items (id, benchmark_run_id, search_result_id, final_decision,"
+		  " classification) SELECT $1, $2, id, 'include', 'XX'"
+		  " FROM search_results WHERE review_id = $3 LIMIT 1", p, 3) < 0);
+	sra_error_clear();
+}
+
 static void test_benchmark_run__progress_slices(void **state)
 {
 	fixture *f = *state;
@@ -455,16 +481,21 @@ static void test_benchmark_run__progress_slices(void **state)
 	assert_counts(&r, 40, 60, 10, 890);
 	assert_int_equal(r.n_items, 1007);
 	run_row_dispose(&r);
-	free(id);
-	id = NULL;
+	assert_item_checks(f, id, other);
 
 	/* a progress callback that says stop: SRA_EUSER, and nothing stays */
 	runs = count_rows(f, "SELECT count(*) FROM benchmark_runs");
 	memset(&log, 0, sizeof(log));
 	log.stop_at = 5;
-	assert_int_equal(sra_benchmark_run(&id, f->db, &bo), SRA_EUSER);
-	assert_null(id);
+	{
+		char *none = NULL;
+
+		assert_int_equal(sra_benchmark_run(&none, f->db, &bo), SRA_EUSER);
+		assert_null(none);
+	}
 	assert_int_equal(count_rows(f, "SELECT count(*) FROM benchmark_runs"), runs);
+	assert_item_checks(f, id, other);
+	free(id);
 }
 
 static void test_benchmark_run__reference_tables(void **state)
@@ -937,6 +968,132 @@ static void test_benchmark_usage__shapes(void **state)
 	}
 }
 
+/* the token pair of `text` through json_loads, as before the scanner */
+static int tokens_by_jansson(int64_t *in, int64_t *out, const char *text)
+{
+	json_t *j = json_loads(text, 0, NULL);
+	int found = sra_bm__usage_tokens(in, out, j);
+
+	json_decref(j);
+	return found;
+}
+
+/* usage tokens from the text: hand-computed answers, by the scanner or by its fallback */
+static void test_benchmark_usage__tokens_text(void **state)
+{
+	static const struct {
+		const char *meta;
+		int ok;
+		long long in, out;
+	} cases[] = {
+		{ "{\"token_usage\": {\"prompt_tokens\": 11, \"completion_tokens\": 2}}", 1, 11, 2 },
+		{ " \t\r\n{\"usage_metadata\":{\"input_tokens\":13,\"output_tokens\":3}} \n", 1, 13, 3 },
+		{ "{\"usage\": {\"prompt_tokens\": 19, \"completion_tokens\": 7}}", 1, 19, 7 },
+		{ "{\"a\": [1, -2, {\"b\": null}, [], {}], \"t\": true, \"f\": false, \"s\": \"x y\","
+		  " \"usage\": {\"input_tokens\": 0, \"output_tokens\": -0}}", 1, 0, 0 },
+		/* duplicate names: the last one counts, at both levels */
+		{ "{\"usage\": {\"input_tokens\": 1, \"output_tokens\": 2, \"input_tokens\": 5}}", 1, 5, 2 },
+		{ "{\"usage\": {\"input_tokens\": 1, \"output_tokens\": 2}, \"usage\": 7}", 0, 0, 0 },
+		{ "{\"usage\": 7, \"usage\": {\"input_tokens\": 1, \"output_tokens\": 2}}", 1, 1, 2 },
+		{ "{\"usage\": {\"input_tokens\": 1, \"output_tokens\": 2}, \"usage\": {\"output_tokens\": 2}}", 0, 0, 0 },
+		{ "{\"usage\": {\"input_tokens\": 1, \"output_tokens\": 2, \"input_tokens\": \"1\"}}", 0, 0, 0 },
+		/* only the metadata's own members */
+		{ "{\"x\": {\"usage\": {\"input_tokens\": 1, \"output_tokens\": 2}}}", 0, 0, 0 },
+		{ "{\"usage\": {\"x\": {\"input_tokens\": 1, \"output_tokens\": 2}}}", 0, 0, 0 },
+		/* what the scanner leaves to jansson */
+		{ "{\"usage\": {\"input\\u005ftokens\": 3, \"output_tokens\": 4}}", 1, 3, 4 },
+		{ "{\"usage\": {\"input_tokens\": 3, \"output_tokens\": 4}, \"n\": \"caf\xc3\xa9\"}", 1, 3, 4 },
+		{ "{\"usage\": {\"input_tokens\": 3, \"output_tokens\": 4}, \"r\": 1.5e3}", 1, 3, 4 },
+		{ "{\"usage\": {\"input_tokens\": 3.0, \"output_tokens\": 4}}", 0, 0, 0 },
+		{ "{\"usage\": {\"input_tokens\": 03, \"output_tokens\": 4}}", 0, 0, 0 },
+		{ "{\"usage\": {\"input_tokens\": 9223372036854775807, \"output_tokens\": 4}}", 1, 9223372036854775807LL, 4 },
+		{ "{\"usage\": {\"input_tokens\": 9223372036854775808, \"output_tokens\": 4}}", 0, 0, 0 },
+		{ "{\"usage\": {\"input_tokens\": 3, \"output_tokens\": 4}} x", 0, 0, 0 },
+		{ "{\"usage\": {\"input_tokens\": 3, \"output_tokens\": 4}, \"t\": truex}", 0, 0, 0 },
+		{ "{\"usage\": {\"input_tokens\": 3, \"output_tokens\": 4},}", 0, 0, 0 },
+		{ "{\"usage\": {\"input_tokens\": 3, \"output_tokens\": 4}, \"c\": \"a\x01\"}", 0, 0, 0 },
+		{ "{\"d\": [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]],"
+		  " \"usage\": {\"input_tokens\": 3, \"output_tokens\": 4}}", 1, 3, 4 },
+		{ "[{\"usage\": {\"input_tokens\": 3, \"output_tokens\": 4}}]", 0, 0, 0 },
+		{ "", 0, 0, 0 },
+		{ "{", 0, 0, 0 },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < SRA_ARRAY_SIZE(cases); i++) {
+		int64_t in = -5, out = -5;
+
+		if (sra_bm__usage_tokens_text(&in, &out, cases[i].meta) != cases[i].ok)
+			fail_msg("case %zu (%s): not %d", i, cases[i].meta, cases[i].ok);
+		if (cases[i].ok) {
+			assert_int_equal(in, cases[i].in);
+			assert_int_equal(out, cases[i].out);
+		}
+	}
+}
+
+/*
+ * Every answer of the scanner is jansson's: documents mutated at random
+ * (characters deleted, doubled or replaced by JSON's own), each read both
+ * ways.  Counts how many the mutations left with usage, so the test cannot
+ * pass by mutating everything into nothing.
+ */
+static void test_benchmark_usage__tokens_text_as_jansson(void **state)
+{
+	static const char *const seeds[] = {
+		"{\"token_usage\": {\"prompt_tokens\": 11, \"completion_tokens\": 2}}",
+		"{\"usage_metadata\": {\"input_tokens\": 13, \"output_tokens\": 3, \"total_tokens\": 16}}",
+		"{\"usage\": {\"input_tokens\": 17, \"output_tokens\": 5}, \"usage\": {\"prompt_tokens\": 1, \"completion_tokens\": 0}}",
+		"{\"model\": \"m\", \"a\": [true, false, null, -1, {\"usage\": {}}], \"usage\": {\"prompt_tokens\": 19, \"completion_tokens\": 7}}",
+	};
+	static const char alphabet[] = "{}[]:,\"-0123456789.eE tfnrulsa\\";
+	uint32_t seed = 12345;
+	size_t i, with_usage = 0, rounds = 200000;
+	char buf[256];
+
+	(void)state;
+	for (i = 0; i < rounds; i++) {
+		const char *src = seeds[i % SRA_ARRAY_SIZE(seeds)];
+		size_t n = strlen(src), k, edits;
+		int64_t in1 = -5, out1 = -5, in2 = -5, out2 = -5;
+		int a, b;
+
+		memcpy(buf, src, n + 1);
+		seed = seed * 1103515245u + 12345u;
+		edits = 1 + (seed >> 16) % 3;
+		for (k = 0; k < edits && n > 0 && n < sizeof(buf) - 2; k++) {
+			size_t at;
+			char c;
+
+			seed = seed * 1103515245u + 12345u;
+			at = (seed >> 8) % n;
+			seed = seed * 1103515245u + 12345u;
+			c = alphabet[(seed >> 16) % (sizeof(alphabet) - 1)];
+			switch ((seed >> 4) % 3) {
+			case 0:		/* delete */
+				memmove(buf + at, buf + at + 1, n - at);
+				n--;
+				break;
+			case 1:		/* insert */
+				memmove(buf + at + 1, buf + at, n - at + 1);
+				buf[at] = c;
+				n++;
+				break;
+			default:	/* replace */
+				buf[at] = c;
+			}
+		}
+		a = sra_bm__usage_tokens_text(&in1, &out1, buf);
+		b = tokens_by_jansson(&in2, &out2, buf);
+		if (a != b || (a && (in1 != in2 || out1 != out2)))
+			fail_msg("'%s': scanner %d (%lld, %lld), jansson %d (%lld, %lld)", buf, a, (long long)in1,
+				 (long long)out1, b, (long long)in2, (long long)out2);
+		with_usage += (size_t)a;
+	}
+	assert_true(with_usage > rounds / 20 && with_usage < rounds);
+}
+
 static void collect_warning(void *payload, const char *message)
 {
 	sra_buf *b = payload;
@@ -1123,7 +1280,9 @@ int main(void)
 	const struct CMUnitTest pg_tests[] = { CASES(pg_fx) };
 	const struct CMUnitTest pure_tests[] = {
 		cmocka_unit_test(test_benchmark_mcnemar__exact), cmocka_unit_test(test_benchmark_holm),
-		cmocka_unit_test(test_benchmark_usage__nearest_rank), cmocka_unit_test(test_benchmark_usage__shapes)
+		cmocka_unit_test(test_benchmark_usage__nearest_rank), cmocka_unit_test(test_benchmark_usage__shapes),
+		cmocka_unit_test(test_benchmark_usage__tokens_text),
+		cmocka_unit_test(test_benchmark_usage__tokens_text_as_jansson)
 	};
 	int failed = 0;
 
