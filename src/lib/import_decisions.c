@@ -50,7 +50,8 @@ typedef struct dec_ctx {
 	const char *review;
 	const sra_import_options *opts;
 	sra_import_summary *sum;
-	sra_import__set seen;
+	sra_import__copy copy;		/* into sra_dec_stage */
+	uint64_t staged;
 	double t0, last_report;
 	uint64_t rows, bytes_done, bytes_total;
 	/* CSV: the header */
@@ -341,314 +342,424 @@ static int check(dec_ctx *c, decision *d, json_t *obj, size_t line)
 	return 0;
 }
 
-/* ---- writing one decision ---------------------------------------------------- */
-
 static const char *nz(const char *s)
 {
 	return s && *s ? s : NULL;
 }
 
-/* SQL per dialect: [0] PostgreSQL, [1] SQLite */
-static const char *const find_sql[2] = {
-	"SELECT id, conservative_result_id, comprehensive_result_id, resolution_id FROM search_results "
-	"WHERE review_id = $1::uuid AND source_id = $2 AND ($3::text IS NULL OR source_db::text = $3)",
-	"SELECT id, conservative_result_id, comprehensive_result_id, resolution_id FROM search_results "
-	"WHERE review_id = $1 AND source_id = $2 AND ($3 IS NULL OR source_db = $3)"
+/* ---- staging ------------------------------------------------------------------- */
+
+/*
+ * Every checked decision goes into a temporary table by the bulk load (COPY
+ * on PostgreSQL, multi-row INSERTs on SQLite) with its line; then a few
+ * set-based statements find what only the database can see (the record, a
+ * second decision for it, a run_id that is already another decision's),
+ * name the line of each, and write the rest.  `fid` is the id the decision
+ * ends up under: its run_id, else a fresh uuid, or the linked row's when
+ * that already holds the same decision.  Flags: bad (refused), same (the
+ * row at run_id, else the linked one, holds this decision), ex (a row with
+ * id run_id exists: it is updated).
+ */
+static const char *const stage_cols[] = {
+	"line", "source_id", "source_db", "reviewer", "decision", "confidence", "rationale", "model",
+	"quotes", "exclusion", "metadata", "trace", "run", "st", "et", "fid"
+};
+enum { NSTAGE = 16 };
+
+/* SQL per dialect: [0] PostgreSQL, [1] SQLite; $1 is always the review */
+static const char *const create_sql[2] = {
+	"CREATE TEMP TABLE sra_dec_stage (line bigint, source_id text, source_db text, reviewer int, "
+	"decision text, confidence float8, rationale text, model text, quotes text[], exclusion jsonb, "
+	"metadata jsonb, trace uuid, run uuid, st timestamptz, et timestamptz, fid uuid, "
+	"rec uuid, linked uuid, bad int NOT NULL DEFAULT 0, same int NOT NULL DEFAULT 0, "
+	"ex int NOT NULL DEFAULT 0) ON COMMIT DROP",
+	"CREATE TEMP TABLE sra_dec_stage (line INTEGER, source_id TEXT, source_db TEXT, reviewer INTEGER, "
+	"decision TEXT, confidence REAL, rationale TEXT, model TEXT, quotes TEXT, exclusion TEXT, "
+	"metadata TEXT, trace TEXT, run TEXT, st TEXT, et TEXT, fid TEXT, "
+	"rec TEXT, linked TEXT, bad INTEGER NOT NULL DEFAULT 0, same INTEGER NOT NULL DEFAULT 0, "
+	"ex INTEGER NOT NULL DEFAULT 0)"
 };
 
-/* $1 id, $2 decision, $3 confidence, $4 rationale, $5 model, $6 quotes, $7 exclusion,
- * $8 trace, $9 start, $10 end, $11 metadata, $12 strategy, $13 review */
-static const char *const same_result_sql[2] = {
-	"SELECT 1 FROM screen_abstract_results WHERE id = $1::uuid AND decision = $2::screeningdecisiontype "
-	"AND confidence_score = $3::float8 AND rationale = $4 AND model_name = $5 "
-	"AND extracted_quotes IS NOT DISTINCT FROM $6::text[] AND exclusion_reason_categories = $7::jsonb "
-	"AND trace_id IS NOT DISTINCT FROM $8::uuid AND start_time IS NOT DISTINCT FROM $9::timestamptz "
-	"AND end_time IS NOT DISTINCT FROM $10::timestamptz AND response_metadata = $11::jsonb "
-	"AND screening_strategy = $12::screeningstrategytype AND review_id = $13::uuid",
-	"SELECT 1 FROM screen_abstract_results WHERE id = $1 AND decision = $2 "
-	"AND confidence_score = $3 AND rationale = $4 AND model_name = $5 "
-	"AND extracted_quotes IS $6 AND json(exclusion_reason_categories) = json($7) "
-	"AND trace_id IS $8 AND start_time IS $9 AND end_time IS $10 "
-	"AND json(response_metadata) = json($11) AND screening_strategy = $12 AND review_id = $13"
+/* SQLite keeps a temporary table past COMMIT: dropped before it (PostgreSQL: ON COMMIT DROP) */
+static const char drop_sqlite_sql[] = "DROP TABLE IF EXISTS temp.sra_dec_stage";
+
+#define ROLE_OF(t) "CASE " t ".reviewer WHEN 0 THEN 'conservative' WHEN 1 THEN 'comprehensive' END"
+
+/* each decision's record, and the row the record links for its reviewer now */
+static const char *const resolve_sql[2] = {
+	"UPDATE sra_dec_stage AS t SET rec = s.id, linked = CASE t.reviewer WHEN 0 THEN s.conservative_result_id "
+	"WHEN 1 THEN s.comprehensive_result_id ELSE s.resolution_id END FROM search_results AS s "
+	"WHERE s.review_id = $1::uuid AND s.source_id = t.source_id "
+	"AND (t.source_db IS NULL OR s.source_db::text = t.source_db)",
+	"UPDATE sra_dec_stage AS t SET rec = s.id, linked = CASE t.reviewer WHEN 0 THEN s.conservative_result_id "
+	"WHEN 1 THEN s.comprehensive_result_id ELSE s.resolution_id END FROM search_results AS s "
+	"WHERE s.review_id = $1 AND s.source_id = t.source_id "
+	"AND (t.source_db IS NULL OR s.source_db = t.source_db)"
 };
 
-static const char *const insert_result_sql[2] = {
-	"INSERT INTO screen_abstract_results (id, decision, confidence_score, rationale, model_name, "
-	"extracted_quotes, exclusion_reason_categories, trace_id, start_time, end_time, response_metadata, "
-	"screening_strategy, review_id) VALUES ($1::uuid, $2::screeningdecisiontype, $3::float8, $4, $5, "
-	"$6::text[], $7::jsonb, $8::uuid, $9::timestamptz, $10::timestamptz, $11::jsonb, "
-	"$12::screeningstrategytype, $13::uuid)",
-	"INSERT INTO screen_abstract_results (id, decision, confidence_score, rationale, model_name, "
-	"extracted_quotes, exclusion_reason_categories, trace_id, start_time, end_time, response_metadata, "
-	"screening_strategy, review_id) VALUES ($1, $2, $3, $4, $5, $6, json($7), $8, $9, $10, json($11), $12, $13)"
+/* lines with no record, or (no source_db) several: line, source_id, how many */
+static const char *const norecord_sql[2] = {
+	"SELECT t.line, t.source_id, (SELECT count(*) FROM search_results s WHERE s.review_id = $1::uuid "
+	"AND s.source_id = t.source_id) FROM sra_dec_stage t WHERE t.bad = 0 AND (t.rec IS NULL "
+	"OR (t.source_db IS NULL AND EXISTS (SELECT 1 FROM search_results s WHERE s.review_id = $1::uuid "
+	"AND s.source_id = t.source_id AND s.id <> t.rec))) ORDER BY t.line",
+	"SELECT t.line, t.source_id, (SELECT count(*) FROM search_results s WHERE s.review_id = $1 "
+	"AND s.source_id = t.source_id) FROM sra_dec_stage t WHERE t.bad = 0 AND (t.rec IS NULL "
+	"OR (t.source_db IS NULL AND EXISTS (SELECT 1 FROM search_results s WHERE s.review_id = $1 "
+	"AND s.source_id = t.source_id AND s.id <> t.rec))) ORDER BY t.line"
 };
 
-static const char *const update_result_sql[2] = {
-	"UPDATE screen_abstract_results SET decision = $2::screeningdecisiontype, confidence_score = $3::float8, "
-	"rationale = $4, model_name = $5, extracted_quotes = $6::text[], exclusion_reason_categories = $7::jsonb, "
-	"trace_id = $8::uuid, start_time = $9::timestamptz, end_time = $10::timestamptz, "
-	"response_metadata = $11::jsonb, screening_strategy = $12::screeningstrategytype "
-	"WHERE id = $1::uuid AND review_id = $13::uuid",
-	"UPDATE screen_abstract_results SET decision = $2, confidence_score = $3, rationale = $4, "
-	"model_name = $5, extracted_quotes = $6, exclusion_reason_categories = json($7), trace_id = $8, "
-	"start_time = $9, end_time = $10, response_metadata = json($11), screening_strategy = $12 "
-	"WHERE id = $1 AND review_id = $13"
-};
-
-/* $1 id, $2 decision, $3 confidence, $4 reasoning, $5 model, $6 metadata, $7 trace,
- * $8 start, $9 end, $10 record, $11 review */
-static const char *const same_resolution_sql[2] = {
-	"SELECT 1 FROM screening_resolutions WHERE id = $1::uuid AND resolver_decision = $2::screeningdecisiontype "
-	"AND resolver_confidence_score = $3::float8 AND resolver_reasoning = $4 "
-	"AND resolver_model_name IS NOT DISTINCT FROM $5 AND response_metadata = $6::jsonb "
-	"AND trace_id IS NOT DISTINCT FROM $7::uuid AND start_time IS NOT DISTINCT FROM $8::timestamptz "
-	"AND end_time IS NOT DISTINCT FROM $9::timestamptz AND search_result_id = $10::uuid AND review_id = $11::uuid",
-	"SELECT 1 FROM screening_resolutions WHERE id = $1 AND resolver_decision = $2 "
-	"AND resolver_confidence_score = $3 AND resolver_reasoning = $4 AND resolver_model_name IS $5 "
-	"AND json(response_metadata) = json($6) AND trace_id IS $7 AND start_time IS $8 AND end_time IS $9 "
-	"AND search_result_id = $10 AND review_id = $11"
-};
-
-static const char *const insert_resolution_sql[2] = {
-	"INSERT INTO screening_resolutions (id, resolver_decision, resolver_confidence_score, resolver_reasoning, "
-	"resolver_model_name, response_metadata, trace_id, start_time, end_time, search_result_id, review_id) "
-	"VALUES ($1::uuid, $2::screeningdecisiontype, $3::float8, $4, $5, $6::jsonb, $7::uuid, $8::timestamptz, "
-	"$9::timestamptz, $10::uuid, $11::uuid)",
-	"INSERT INTO screening_resolutions (id, resolver_decision, resolver_confidence_score, resolver_reasoning, "
-	"resolver_model_name, response_metadata, trace_id, start_time, end_time, search_result_id, review_id) "
-	"VALUES ($1, $2, $3, $4, $5, json($6), $7, $8, $9, $10, $11)"
-};
-
-static const char *const update_resolution_sql[2] = {
-	"UPDATE screening_resolutions SET resolver_decision = $2::screeningdecisiontype, "
-	"resolver_confidence_score = $3::float8, resolver_reasoning = $4, resolver_model_name = $5, "
-	"response_metadata = $6::jsonb, trace_id = $7::uuid, start_time = $8::timestamptz, "
-	"end_time = $9::timestamptz, search_result_id = $10::uuid WHERE id = $1::uuid AND review_id = $11::uuid",
-	"UPDATE screening_resolutions SET resolver_decision = $2, resolver_confidence_score = $3, "
-	"resolver_reasoning = $4, resolver_model_name = $5, response_metadata = json($6), trace_id = $7, "
-	"start_time = $8, end_time = $9, search_result_id = $10 WHERE id = $1 AND review_id = $11"
-};
-
-/* the review an existing row belongs to: "" when there is no such row */
-static const char *const owner_sql[2][2] = {
-	{ "SELECT review_id FROM screen_abstract_results WHERE id = $1::uuid",
-	  "SELECT review_id FROM screening_resolutions WHERE id = $1::uuid" },
-	{ "SELECT review_id FROM screen_abstract_results WHERE id = $1",
-	  "SELECT review_id FROM screening_resolutions WHERE id = $1" }
-};
-
-static const char *const link_sql[2][3] = {
-	{ "UPDATE search_results SET conservative_result_id = $1::uuid WHERE id = $2::uuid",
-	  "UPDATE search_results SET comprehensive_result_id = $1::uuid WHERE id = $2::uuid",
-	  "UPDATE search_results SET resolution_id = $1::uuid WHERE id = $2::uuid" },
-	{ "UPDATE search_results SET conservative_result_id = $1 WHERE id = $2",
-	  "UPDATE search_results SET comprehensive_result_id = $1 WHERE id = $2",
-	  "UPDATE search_results SET resolution_id = $1 WHERE id = $2" }
-};
+/* a second decision of a record and reviewer: line, source_id, reviewer, the first's line */
+static const char dup_sql[] =
+	"SELECT t.line, t.source_id, t.reviewer, d.first FROM sra_dec_stage t JOIN (SELECT rec, reviewer, "
+	"min(line) AS first FROM sra_dec_stage WHERE bad = 0 GROUP BY rec, reviewer HAVING count(*) > 1) d "
+	"ON d.rec = t.rec AND d.reviewer = t.reviewer WHERE t.bad = 0 AND t.line <> d.first ORDER BY t.line";
 
 /*
  * A run_id becomes a row's id, so one that is already another record's (or
- * the other reviewer's) decision would move that decision here.  $1 the
- * run_id, $2 this record: who else links the row, and as what.
+ * the other reviewer's) decision would move that decision here.  Rows:
+ * line, kind, source_id, run_id, role, other record, reviewer; kind 1
+ * "already the <role> decision of record <other>", 2 "already a <role>
+ * decision", 3 "already the resolution of record <other>", 4 "belongs to
+ * another review".  Earlier lines of the file count as the database would
+ * after writing them.  $1 the review.
  */
-static const char *const taken_result_sql[2] = {
-	"SELECT s.source_id, CASE WHEN s.conservative_result_id = $1::uuid THEN 'conservative' "
-	"ELSE 'comprehensive' END, s.id::text FROM search_results s "
-	"WHERE s.conservative_result_id = $1::uuid OR s.comprehensive_result_id = $1::uuid "
-	"UNION ALL SELECT NULL, CAST(screening_strategy AS text), NULL FROM screen_abstract_results WHERE id = $1::uuid",
-	"SELECT s.source_id, CASE WHEN s.conservative_result_id = $1 THEN 'conservative' "
-	"ELSE 'comprehensive' END, s.id FROM search_results s "
-	"WHERE s.conservative_result_id = $1 OR s.comprehensive_result_id = $1 "
-	"UNION ALL SELECT NULL, screening_strategy, NULL FROM screen_abstract_results WHERE id = $1"
-};
-static const char *const taken_resolution_sql[2] = {
-	"SELECT s.source_id FROM search_results s WHERE s.resolution_id = $1::uuid AND s.id <> $2::uuid "
-	"UNION ALL SELECT s.source_id FROM screening_resolutions r JOIN search_results s ON s.id = r.search_result_id "
-	"WHERE r.id = $1::uuid AND r.search_result_id <> $2::uuid",
-	"SELECT s.source_id FROM search_results s WHERE s.resolution_id = $1 AND s.id <> $2 "
-	"UNION ALL SELECT s.source_id FROM screening_resolutions r JOIN search_results s ON s.id = r.search_result_id "
-	"WHERE r.id = $1 AND r.search_result_id <> $2"
+#define RUN_SQL(U, TXT) \
+	"SELECT t.line, 1, t.source_id, " TXT("t.run") ", 'conservative', s.source_id, t.reviewer " \
+	"FROM sra_dec_stage t JOIN search_results s ON s.conservative_result_id = t.run " \
+	"WHERE t.bad = 0 AND t.reviewer < 2 AND (s.id <> t.rec OR t.reviewer <> 0) " \
+	"UNION ALL SELECT t.line, 1, t.source_id, " TXT("t.run") ", 'comprehensive', s.source_id, t.reviewer " \
+	"FROM sra_dec_stage t JOIN search_results s ON s.comprehensive_result_id = t.run " \
+	"WHERE t.bad = 0 AND t.reviewer < 2 AND (s.id <> t.rec OR t.reviewer <> 1) " \
+	"UNION ALL SELECT t.line, CASE WHEN t.reviewer = 2 THEN 3 ELSE 1 END, t.source_id, " TXT("t.run") ", " \
+	ROLE_OF("f") ", f.source_id, t.reviewer FROM (SELECT run, reviewer = 2 AS res, min(line) AS first " \
+	"FROM sra_dec_stage WHERE bad = 0 AND run IS NOT NULL GROUP BY run, reviewer = 2 HAVING count(*) > 1) d " \
+	"JOIN sra_dec_stage f ON f.line = d.first JOIN sra_dec_stage t ON t.run = d.run " \
+	"AND (t.reviewer = 2) = d.res AND t.line > d.first " \
+	"WHERE t.bad = 0 AND (t.rec <> f.rec OR t.reviewer <> f.reviewer) " \
+	"UNION ALL SELECT t.line, 2, t.source_id, " TXT("t.run") ", " TXT("r.screening_strategy") ", NULL, t.reviewer " \
+	"FROM sra_dec_stage t JOIN screen_abstract_results r ON r.id = t.run " \
+	"WHERE t.bad = 0 AND t.reviewer < 2 AND " TXT("r.screening_strategy") " <> " ROLE_OF("t") " " \
+	"UNION ALL SELECT t.line, 3, t.source_id, " TXT("t.run") ", NULL, s.source_id, t.reviewer " \
+	"FROM sra_dec_stage t JOIN search_results s ON s.resolution_id = t.run " \
+	"WHERE t.bad = 0 AND t.reviewer = 2 AND s.id <> t.rec " \
+	"UNION ALL SELECT t.line, 3, t.source_id, " TXT("t.run") ", NULL, s.source_id, t.reviewer " \
+	"FROM sra_dec_stage t JOIN screening_resolutions r ON r.id = t.run JOIN search_results s ON s.id = r.search_result_id " \
+	"WHERE t.bad = 0 AND t.reviewer = 2 AND r.search_result_id <> t.rec " \
+	"UNION ALL SELECT t.line, 4, t.source_id, " TXT("t.run") ", NULL, NULL, t.reviewer " \
+	"FROM sra_dec_stage t JOIN screen_abstract_results r ON r.id = t.run " \
+	"WHERE t.bad = 0 AND t.reviewer < 2 AND r.review_id <> " U " " \
+	"UNION ALL SELECT t.line, 4, t.source_id, " TXT("t.run") ", NULL, NULL, t.reviewer " \
+	"FROM sra_dec_stage t JOIN screening_resolutions r ON r.id = t.run " \
+	"WHERE t.bad = 0 AND t.reviewer = 2 AND r.review_id <> " U " ORDER BY 1, 2"
+#define PG_TXT(x) "CAST(" x " AS text)"
+#define LITE_TXT(x) x
+static const char *const run_sql[2] = { RUN_SQL("$1::uuid", PG_TXT), RUN_SQL("$1", LITE_TXT) };
+
+/* refuse lines: $1 their numbers as an array (PostgreSQL) or a JSON array (SQLite) */
+static const char *const mark_bad_sql[2] = {
+	"UPDATE sra_dec_stage SET bad = 1 WHERE line = ANY ($1::bigint[])",
+	"UPDATE sra_dec_stage SET bad = 1 WHERE line IN (SELECT value FROM json_each($1))"
 };
 
-/* 0 when d's run_id is free or already this record's and this reviewer's; < 0 the error;
- * 1 refused and skipped (skip_invalid) */
-static int run_id_taken(dec_ctx *c, const decision *d, const char *record)
+/* whether the row at run_id, else the linked one, holds this very decision */
+static const char *const same_sql[2][2] = {
+	{ "UPDATE sra_dec_stage AS t SET same = 1 FROM screen_abstract_results AS r "
+	  "WHERE t.bad = 0 AND t.reviewer < 2 AND r.id = COALESCE(t.run, t.linked) "
+	  "AND r.decision::text = t.decision AND r.confidence_score = t.confidence AND r.rationale = t.rationale "
+	  "AND r.model_name = t.model AND r.extracted_quotes IS NOT DISTINCT FROM t.quotes "
+	  "AND r.exclusion_reason_categories = t.exclusion AND r.trace_id IS NOT DISTINCT FROM t.trace "
+	  "AND r.start_time IS NOT DISTINCT FROM t.st AND r.end_time IS NOT DISTINCT FROM t.et "
+	  "AND r.response_metadata = t.metadata AND r.screening_strategy::text = " ROLE_OF("t") " "
+	  "AND r.review_id = $1::uuid",
+	  "UPDATE sra_dec_stage AS t SET same = 1 FROM screening_resolutions AS r "
+	  "WHERE t.bad = 0 AND t.reviewer = 2 AND r.id = COALESCE(t.run, t.linked) "
+	  "AND r.resolver_decision::text = t.decision AND r.resolver_confidence_score = t.confidence "
+	  "AND r.resolver_reasoning = t.rationale AND r.resolver_model_name IS NOT DISTINCT FROM t.model "
+	  "AND r.response_metadata = t.metadata AND r.trace_id IS NOT DISTINCT FROM t.trace "
+	  "AND r.start_time IS NOT DISTINCT FROM t.st AND r.end_time IS NOT DISTINCT FROM t.et "
+	  "AND r.search_result_id = t.rec AND r.review_id = $1::uuid" },
+	{ "UPDATE sra_dec_stage AS t SET same = 1 FROM screen_abstract_results AS r "
+	  "WHERE t.bad = 0 AND t.reviewer < 2 AND r.id = COALESCE(t.run, t.linked) "
+	  "AND r.decision = t.decision AND r.confidence_score = t.confidence AND r.rationale = t.rationale "
+	  "AND r.model_name = t.model AND r.extracted_quotes IS t.quotes "
+	  "AND json(r.exclusion_reason_categories) = json(t.exclusion) AND r.trace_id IS t.trace "
+	  "AND r.start_time IS t.st AND r.end_time IS t.et "
+	  "AND json(r.response_metadata) = json(t.metadata) AND r.screening_strategy = " ROLE_OF("t") " "
+	  "AND r.review_id = $1",
+	  "UPDATE sra_dec_stage AS t SET same = 1 FROM screening_resolutions AS r "
+	  "WHERE t.bad = 0 AND t.reviewer = 2 AND r.id = COALESCE(t.run, t.linked) "
+	  "AND r.resolver_decision = t.decision AND r.resolver_confidence_score = t.confidence "
+	  "AND r.resolver_reasoning = t.rationale AND r.resolver_model_name IS t.model "
+	  "AND json(r.response_metadata) = json(t.metadata) AND r.trace_id IS t.trace "
+	  "AND r.start_time IS t.st AND r.end_time IS t.et "
+	  "AND r.search_result_id = t.rec AND r.review_id = $1" }
+};
+
+/* then: the id each decision ends up under, and whether its run_id's row exists */
+static const char *const settle_sql[2][3] = {
+	{ "UPDATE sra_dec_stage SET fid = linked WHERE bad = 0 AND same = 1 AND run IS NULL",
+	  "UPDATE sra_dec_stage AS t SET ex = 1 FROM screen_abstract_results AS r "
+	  "WHERE t.bad = 0 AND t.same = 0 AND t.reviewer < 2 AND r.id = t.run",
+	  "UPDATE sra_dec_stage AS t SET ex = 1 FROM screening_resolutions AS r "
+	  "WHERE t.bad = 0 AND t.same = 0 AND t.reviewer = 2 AND r.id = t.run" },
+	{ "UPDATE sra_dec_stage SET fid = linked WHERE bad = 0 AND same = 1 AND run IS NULL",
+	  "UPDATE sra_dec_stage AS t SET ex = 1 FROM screen_abstract_results AS r "
+	  "WHERE t.bad = 0 AND t.same = 0 AND t.reviewer < 2 AND r.id = t.run",
+	  "UPDATE sra_dec_stage AS t SET ex = 1 FROM screening_resolutions AS r "
+	  "WHERE t.bad = 0 AND t.same = 0 AND t.reviewer = 2 AND r.id = t.run" }
+};
+
+/* inserted, updated, unchanged */
+static const char *const count_sql[2] = {
+	"SELECT count(*) FILTER (WHERE same = 0 AND ex = 0), "
+	"count(*) FILTER (WHERE (same = 1 AND fid IS DISTINCT FROM linked) OR (same = 0 AND ex = 1)), "
+	"count(*) FILTER (WHERE same = 1 AND fid = linked) FROM sra_dec_stage WHERE bad = 0",
+	"SELECT sum(same = 0 AND ex = 0), sum((same = 1 AND fid IS NOT linked) OR (same = 0 AND ex = 1)), "
+	"sum(same = 1 AND fid IS linked) FROM sra_dec_stage WHERE bad = 0"
+};
+
+static const char *const write_sql[2][5] = {
+	{ "INSERT INTO screen_abstract_results (id, decision, confidence_score, rationale, model_name, "
+	  "extracted_quotes, exclusion_reason_categories, trace_id, start_time, end_time, response_metadata, "
+	  "screening_strategy, review_id) SELECT fid, decision::screeningdecisiontype, confidence, rationale, model, "
+	  "quotes, exclusion, trace, st, et, metadata, (" ROLE_OF("t") ")::screeningstrategytype, $1::uuid "
+	  "FROM sra_dec_stage t WHERE bad = 0 AND reviewer < 2 AND same = 0 AND ex = 0",
+	  "UPDATE screen_abstract_results AS r SET decision = t.decision::screeningdecisiontype, "
+	  "confidence_score = t.confidence, rationale = t.rationale, model_name = t.model, extracted_quotes = t.quotes, "
+	  "exclusion_reason_categories = t.exclusion, trace_id = t.trace, start_time = t.st, end_time = t.et, "
+	  "response_metadata = t.metadata, screening_strategy = (" ROLE_OF("t") ")::screeningstrategytype "
+	  "FROM sra_dec_stage AS t WHERE t.bad = 0 AND t.reviewer < 2 AND t.same = 0 AND t.ex = 1 "
+	  "AND r.id = t.fid AND r.review_id = $1::uuid",
+	  "INSERT INTO screening_resolutions (id, resolver_decision, resolver_confidence_score, resolver_reasoning, "
+	  "resolver_model_name, response_metadata, trace_id, start_time, end_time, search_result_id, review_id) "
+	  "SELECT fid, decision::screeningdecisiontype, confidence, rationale, model, metadata, trace, st, et, rec, "
+	  "$1::uuid FROM sra_dec_stage WHERE bad = 0 AND reviewer = 2 AND same = 0 AND ex = 0",
+	  "UPDATE screening_resolutions AS r SET resolver_decision = t.decision::screeningdecisiontype, "
+	  "resolver_confidence_score = t.confidence, resolver_reasoning = t.rationale, resolver_model_name = t.model, "
+	  "response_metadata = t.metadata, trace_id = t.trace, start_time = t.st, end_time = t.et, "
+	  "search_result_id = t.rec FROM sra_dec_stage AS t WHERE t.bad = 0 AND t.reviewer = 2 AND t.same = 0 "
+	  "AND t.ex = 1 AND r.id = t.fid AND r.review_id = $1::uuid",
+	  "UPDATE search_results AS s SET conservative_result_id = COALESCE(p.c, s.conservative_result_id), "
+	  "comprehensive_result_id = COALESCE(p.m, s.comprehensive_result_id), "
+	  "resolution_id = COALESCE(p.r, s.resolution_id) FROM (SELECT rec, "
+	  "(array_agg(fid) FILTER (WHERE reviewer = 0))[1] AS c, (array_agg(fid) FILTER (WHERE reviewer = 1))[1] AS m, "
+	  "(array_agg(fid) FILTER (WHERE reviewer = 2))[1] AS r FROM sra_dec_stage "
+	  "WHERE bad = 0 AND fid IS DISTINCT FROM linked GROUP BY rec) AS p WHERE s.id = p.rec" },
+	{ "INSERT INTO screen_abstract_results (id, decision, confidence_score, rationale, model_name, "
+	  "extracted_quotes, exclusion_reason_categories, trace_id, start_time, end_time, response_metadata, "
+	  "screening_strategy, review_id) SELECT fid, decision, confidence, rationale, model, "
+	  "quotes, json(exclusion), trace, st, et, json(metadata), " ROLE_OF("t") ", $1 "
+	  "FROM sra_dec_stage t WHERE bad = 0 AND reviewer < 2 AND same = 0 AND ex = 0",
+	  "UPDATE screen_abstract_results AS r SET decision = t.decision, "
+	  "confidence_score = t.confidence, rationale = t.rationale, model_name = t.model, extracted_quotes = t.quotes, "
+	  "exclusion_reason_categories = json(t.exclusion), trace_id = t.trace, start_time = t.st, end_time = t.et, "
+	  "response_metadata = json(t.metadata), screening_strategy = " ROLE_OF("t") " "
+	  "FROM sra_dec_stage AS t WHERE t.bad = 0 AND t.reviewer < 2 AND t.same = 0 AND t.ex = 1 "
+	  "AND r.id = t.fid AND r.review_id = $1",
+	  "INSERT INTO screening_resolutions (id, resolver_decision, resolver_confidence_score, resolver_reasoning, "
+	  "resolver_model_name, response_metadata, trace_id, start_time, end_time, search_result_id, review_id) "
+	  "SELECT fid, decision, confidence, rationale, model, json(metadata), trace, st, et, rec, "
+	  "$1 FROM sra_dec_stage WHERE bad = 0 AND reviewer = 2 AND same = 0 AND ex = 0",
+	  "UPDATE screening_resolutions AS r SET resolver_decision = t.decision, "
+	  "resolver_confidence_score = t.confidence, resolver_reasoning = t.rationale, resolver_model_name = t.model, "
+	  "response_metadata = json(t.metadata), trace_id = t.trace, start_time = t.st, end_time = t.et, "
+	  "search_result_id = t.rec FROM sra_dec_stage AS t WHERE t.bad = 0 AND t.reviewer = 2 AND t.same = 0 "
+	  "AND t.ex = 1 AND r.id = t.fid AND r.review_id = $1",
+	  "UPDATE search_results AS s SET conservative_result_id = COALESCE(p.c, s.conservative_result_id), "
+	  "comprehensive_result_id = COALESCE(p.m, s.comprehensive_result_id), "
+	  "resolution_id = COALESCE(p.r, s.resolution_id) FROM (SELECT rec, "
+	  "max(CASE WHEN reviewer = 0 THEN fid END) AS c, max(CASE WHEN reviewer = 1 THEN fid END) AS m, "
+	  "max(CASE WHEN reviewer = 2 THEN fid END) AS r FROM sra_dec_stage "
+	  "WHERE bad = 0 AND fid IS NOT linked GROUP BY rec) AS p WHERE s.id = p.rec" }
+};
+
+/* one decision into the stage */
+static int stage(dec_ctx *c, const decision *d)
+{
+	char line[24], reviewer[4], conf[32], fid[37];
+	const char *cells[NSTAGE];
+
+	snprintf(line, sizeof(line), "%zu", d->line);
+	snprintf(reviewer, sizeof(reviewer), "%d", d->reviewer);
+	snprintf(conf, sizeof(conf), "%.17g", d->confidence);
+	if (*d->run_id)
+		memcpy(fid, d->run_id, sizeof(fid));
+	else
+		sra__uuid_v7(fid);
+	cells[0] = line;
+	cells[1] = d->source_id;
+	cells[2] = d->source_db;
+	cells[3] = reviewer;
+	cells[4] = d->decision;
+	cells[5] = conf;
+	cells[6] = d->rationale;
+	cells[7] = d->model;
+	cells[8] = d->quotes;
+	cells[9] = d->exclusion;
+	cells[10] = d->metadata;
+	cells[11] = nz(d->trace_id);
+	cells[12] = nz(d->run_id);
+	cells[13] = d->start_time;
+	cells[14] = d->end_time;
+	cells[15] = fid;
+	c->staged++;
+	return sra_import__copy_row(&c->copy, cells);
+}
+
+/* ---- what only the database sees, by line ------------------------------------------ */
+
+typedef struct problem {
+	size_t line;
+	int kind;		/* the order among problems of one line */
+	char *msg;		/* owned */
+} problem;
+
+typedef struct problems {
+	problem *v;
+	size_t n;
+	dec_ctx *c;
+	int which;		/* the query: 0 no record, 1 a second decision, 2 run_id */
+} problems;
+
+static size_t cell_size(const char *s)
+{
+	return s ? (size_t)strtoull(s, NULL, 10) : 0;
+}
+
+static int on_problem(void *payload, size_t ncols, const char *const *cells)
+{
+	problems *ps = payload;
+	dec_ctx *c = ps->c;
+	problem *p;
+	const char *sid;
+
+	if (ncols < 3 || !cells[0] || !cells[1])
+		return 0;
+	ps->v = sra__realloc(ps->v, (ps->n + 1) * sizeof(*ps->v));
+	p = &ps->v[ps->n++];
+	p->line = cell_size(cells[0]);
+	p->kind = 0;
+	if (ps->which == 0) {
+		size_t n = cell_size(cells[2]);
+		p->msg = n > 1 ? sra__sprintf("source_id '%s' names %zu records of different source databases: add \"source_db\"",
+					      cells[1], n)
+			       : sra__sprintf("source_id '%s' is not a record of review %s (import the records first)",
+					      cells[1], c->review);
+		return 0;
+	}
+	if (ps->which == 1) {
+		int r = (int)cell_size(cells[2]);
+		p->msg = sra__sprintf("source_id '%s': a second %s decision (the first is on line %zu)", cells[1],
+				      reviewer_names[r >= 0 && r < 3 ? r : 0], ncols > 3 ? cell_size(cells[3]) : 0);
+		return 0;
+	}
+	if (ncols < 7)
+		return 0;
+	p->kind = (int)cell_size(cells[1]);
+	sid = cells[2] ? cells[2] : "";
+	switch (p->kind) {
+	case 1:
+		p->msg = sra__sprintf("source_id '%s': run_id %s is already the %s decision of record '%s'; "
+				      "a run_id names one decision, refused", sid, cells[3], cells[4], cells[5]);
+		break;
+	case 2: {
+		int r = (int)cell_size(cells[6]);
+		p->msg = sra__sprintf("source_id '%s': run_id %s is already a %s decision, not a %s one; "
+				      "a run_id names one decision, refused", sid, cells[3], cells[4],
+				      reviewer_names[r >= 0 && r < 3 ? r : 0]);
+		break;
+	}
+	case 3:
+		p->msg = sra__sprintf("source_id '%s': run_id %s is already the resolution of record '%s'; "
+				      "a run_id names one decision, refused", sid, cells[3], cells[5]);
+		break;
+	default:
+		p->msg = sra__sprintf("source_id '%s': run_id %s belongs to another review", sid, cells[3]);
+		break;
+	}
+	return 0;
+}
+
+/*
+ * Run the check `which`; each line it finds (the first problem of a line,
+ * the rows come ordered by line and kind) is reported by bad_line: without
+ * --skip-invalid the first ends the import, with it the lines are counted
+ * and left out.  *found: how many lines.
+ */
+static int check_db(dec_ctx *c, int which, size_t *found)
 {
 	int k = c->pg ? 0 : 1, error;
-	sra_rows *rows = NULL;
-	sra_value p[2] = { SRA_VAL_TEXT(d->run_id), SRA_VAL_TEXT(record) };
-	const char *me = reviewer_names[d->reviewer];
-	size_t i;
+	sra_value p = SRA_VAL_TEXT(c->review);
+	problems ps = { NULL, 0, c, which };
+	sra_buf lines = SRA_BUF_INIT;
+	size_t i, n = 0;
 
-	if (d->reviewer == R_RESOLVER) {
-		if ((error = sra_db__query(&rows, c->db, taken_resolution_sql[k], p, 2)) < 0)
-			return error;
-		if (rows->nrows) {
-			error = bad_line(c, d->line, "source_id '%s': run_id %s is already the resolution of record '%s'; "
-					 "a run_id names one decision, refused", d->source_id, d->run_id,
-					 sra_rows_get(rows, 0, 0));
-			error = error < 0 ? error : 1;
-		}
-		sra_rows_free(rows);
-		return error;
+	*found = 0;
+	error = sra_db__query_each(c->db, which == 0 ? norecord_sql[k] : which == 1 ? dup_sql : run_sql[k],
+				   &p, which == 1 ? 0 : 1, on_problem, &ps);
+	for (i = 0; error == 0 && i < ps.n; i++) {
+		if (i && ps.v[i].line == ps.v[i - 1].line)
+			continue;
+		if ((error = bad_line(c, ps.v[i].line, "%s", ps.v[i].msg)) < 0)
+			break;
+		sra_buf_printf(&lines, "%s%zu", n ? "," : "", ps.v[i].line);
+		n++;
 	}
-	if ((error = sra_db__query(&rows, c->db, taken_result_sql[k], p, 1)) < 0)
-		return error;
-	for (i = 0; i < rows->nrows && error == 0; i++) {
-		const char *other = sra_rows_get(rows, i, 0), *role = sra_rows_get(rows, i, 1);
-		const char *id = sra_rows_get(rows, i, 2);
-		if (other && id && (strcmp(id, record) != 0 || strcmp(role, me) != 0)) {
-			error = bad_line(c, d->line, "source_id '%s': run_id %s is already the %s decision of record '%s'; "
-					 "a run_id names one decision, refused", d->source_id, d->run_id, role, other);
-			error = error < 0 ? error : 1;
-		} else if (!other && role && strcmp(role, me) != 0) {
-			error = bad_line(c, d->line, "source_id '%s': run_id %s is already a %s decision, not a %s one; "
-					 "a run_id names one decision, refused", d->source_id, d->run_id, role, me);
-			error = error < 0 ? error : 1;
-		}
+	if (error == 0 && n) {
+		sra_buf b = SRA_BUF_INIT;
+		sra_buf_printf(&b, c->pg ? "{%s}" : "[%s]", sra_buf_cstr(&lines));
+		p = SRA_VAL_TEXT(sra_buf_cstr(&b));
+		error = sra_db__query(NULL, c->db, mark_bad_sql[k], &p, 1);
+		sra_buf_dispose(&b);
+		*found = n;
 	}
-	sra_rows_free(rows);
+	for (i = 0; i < ps.n; i++)
+		free(ps.v[i].msg);
+	free(ps.v);
+	sra_buf_dispose(&lines);
 	return error;
 }
 
-static int write_decision(dec_ctx *c, decision *d)
+static uint64_t cell_u64(const sra_rows *rows, size_t col)
 {
-	int k = c->pg ? 0 : 1, resolver = d->reviewer == R_RESOLVER, error;
+	const char *v = sra_rows_get(rows, 0, col);
+	return v ? strtoull(v, NULL, 10) : 0;
+}
+
+/* after the file is staged: check, write, count */
+static int settle(dec_ctx *c)
+{
+	int k = c->pg ? 0 : 1, error;
+	sra_value p = SRA_VAL_TEXT(c->review);
 	sra_rows *rows = NULL;
-	sra_value p[13];
-	char record[64] = "", linked[64] = "", newid[37];
-	const char *target, *id;
-	size_t prev;
-	int exists = 0;
+	size_t i, found;
 
-	/* the record */
-	p[0] = SRA_VAL_TEXT(c->review);
-	p[1] = SRA_VAL_TEXT(d->source_id);
-	p[2] = SRA_VAL_TEXT(d->source_db);
-	if ((error = sra_db__query(&rows, c->db, find_sql[k], p, 3)) < 0)
-		goto done;
-	if (rows->nrows == 0) {
-		error = bad_line(c, d->line, "source_id '%s' is not a record of review %s (import the records first)",
-				 d->source_id, c->review);
-		goto done;
-	}
-	if (rows->nrows > 1) {
-		error = bad_line(c, d->line, "source_id '%s' names %zu records of different source databases: add \"source_db\"",
-				 d->source_id, rows->nrows);
-		goto done;
-	}
-	/* one decision per record and reviewer in a file */
-	{
-		sra_buf key = SRA_BUF_INIT;
-		int dup;
-		sra_buf_printf(&key, "%d\t%s", d->reviewer, sra_rows_get(rows, 0, 0));
-		dup = sra_import__set_add(&c->seen, key.ptr, key.size, d->line, &prev);
-		sra_buf_dispose(&key);
-		if (dup) {
-			error = bad_line(c, d->line, "source_id '%s': a second %s decision (the first is on line %zu)",
-					 d->source_id, reviewer_names[d->reviewer], prev);
-			goto done;
-		}
-	}
-	snprintf(record, sizeof(record), "%s", sra_rows_get(rows, 0, 0));
-	if (sra_rows_get(rows, 0, 1 + d->reviewer))
-		snprintf(linked, sizeof(linked), "%s", sra_rows_get(rows, 0, 1 + d->reviewer));
+	if ((error = sra_db__query(NULL, c->db, resolve_sql[k], &p, 1)) < 0 ||
+	    (error = check_db(c, 0, &found)) < 0 ||
+	    (error = check_db(c, 1, &found)) < 0)
+		return error;
+	/* a refused line may have been what made a later one's run_id clash: again until none */
+	do {
+		if ((error = check_db(c, 2, &found)) < 0)
+			return error;
+	} while (found);
+	for (i = 0; i < 2; i++)
+		if ((error = sra_db__query(NULL, c->db, same_sql[k][i], &p, 1)) < 0)
+			return error;
+	for (i = 0; i < 3; i++)
+		if ((error = sra_db__exec(c->db, settle_sql[k][i])) < 0)
+			return error;
+	if ((error = sra_db__query(&rows, c->db, count_sql[k], NULL, 0)) < 0)
+		return error;
+	c->sum->inserted += cell_u64(rows, 0);
+	c->sum->updated += cell_u64(rows, 1);
+	c->sum->unchanged += cell_u64(rows, 2);
 	sra_rows_free(rows);
-	rows = NULL;
-
-	/* a run_id that is another record's or reviewer's decision must never move it */
-	if (*d->run_id && (error = run_id_taken(c, d, record)) != 0) {
-		error = error < 0 ? error : 0;
-		goto done;
-	}
-
-	/* the row to compare with: run_id's, else the linked one */
-	target = *d->run_id ? d->run_id : nz(linked);
-	if (resolver) {
-		p[0] = SRA_VAL_TEXT(target);
-		p[1] = SRA_VAL_TEXT(d->decision);
-		p[2] = SRA_VAL_REAL(d->confidence);
-		p[3] = SRA_VAL_TEXT(d->rationale);
-		p[4] = SRA_VAL_TEXT(d->model);
-		p[5] = SRA_VAL_TEXT(d->metadata);
-		p[6] = SRA_VAL_TEXT(nz(d->trace_id));
-		p[7] = SRA_VAL_TEXT(d->start_time);
-		p[8] = SRA_VAL_TEXT(d->end_time);
-		p[9] = SRA_VAL_TEXT(record);
-		p[10] = SRA_VAL_TEXT(c->review);
-	} else {
-		p[0] = SRA_VAL_TEXT(target);
-		p[1] = SRA_VAL_TEXT(d->decision);
-		p[2] = SRA_VAL_REAL(d->confidence);
-		p[3] = SRA_VAL_TEXT(d->rationale);
-		p[4] = SRA_VAL_TEXT(d->model);
-		p[5] = SRA_VAL_TEXT(d->quotes);
-		p[6] = SRA_VAL_TEXT(d->exclusion);
-		p[7] = SRA_VAL_TEXT(nz(d->trace_id));
-		p[8] = SRA_VAL_TEXT(d->start_time);
-		p[9] = SRA_VAL_TEXT(d->end_time);
-		p[10] = SRA_VAL_TEXT(d->metadata);
-		p[11] = SRA_VAL_TEXT(reviewer_names[d->reviewer]);
-		p[12] = SRA_VAL_TEXT(c->review);
-	}
-	if (target) {
-		if ((error = sra_db__query(&rows, c->db, resolver ? same_resolution_sql[k] : same_result_sql[k],
-					   p, resolver ? 11 : 13)) < 0)
-			goto done;
-		if (rows->nrows) {
-			if (strcmp(target, linked) == 0) {
-				c->sum->unchanged++;
-				goto done;
-			}
-			/* the same content under run_id, not linked yet: link it */
-			id = target;
-			c->sum->updated++;
-			goto link;
-		}
-		sra_rows_free(rows);
-		rows = NULL;
-	}
-	if (*d->run_id) {
-		const char *owner;
-		p[0] = SRA_VAL_TEXT(d->run_id);
-		if ((error = sra_db__query(&rows, c->db, owner_sql[k][resolver], p, 1)) < 0)
-			goto done;
-		if ((owner = sra_rows_get(rows, 0, 0))) {
-			char norm[37];
-			if (sra__uuid_norm(norm, owner) < 0 || strcmp(norm, c->review) != 0) {
-				error = bad_line(c, d->line, "source_id '%s': run_id %s belongs to another review",
-						 d->source_id, d->run_id);
-				goto done;
-			}
-			exists = 1;
-		}
-		sra_rows_free(rows);
-		rows = NULL;
-		id = d->run_id;
-	} else {
-		sra__uuid_v7(newid);
-		id = newid;
-	}
-	p[0] = SRA_VAL_TEXT(id);
-	if (exists) {
-		error = sra_db__query(NULL, c->db, resolver ? update_resolution_sql[k] : update_result_sql[k],
-				      p, resolver ? 11 : 13);
-		c->sum->updated++;
-	} else {
-		error = sra_db__query(NULL, c->db, resolver ? insert_resolution_sql[k] : insert_result_sql[k],
-				      p, resolver ? 11 : 13);
-		c->sum->inserted++;
-	}
-	if (error < 0)
-		goto done;
-link:
-	if (strcmp(id, linked) != 0) {
-		sra_value lp[2] = { SRA_VAL_TEXT(id), SRA_VAL_TEXT(record) };
-		error = sra_db__query(NULL, c->db, link_sql[k][d->reviewer], lp, 2);
-	}
-done:
-	sra_rows_free(rows);
-	return error;
+	for (i = 0; i < 5; i++)
+		if ((error = sra_db__query(NULL, c->db, write_sql[k][i], &p, i == 4 ? 0 : 1)) < 0)	/* [4] takes none */
+			return error;
+	return 0;
 }
 
 static void report(dec_ctx *c, int force)
@@ -664,7 +775,7 @@ static int one(dec_ctx *c, json_t *obj, size_t line)
 
 	c->rows++;
 	if ((error = check(c, &d, obj, line)) == 0 && d.line)
-		error = write_decision(c, &d);
+		error = stage(c, &d);
 	decision_dispose(&d);
 	report(c, 0);
 	return error;
@@ -833,6 +944,13 @@ static int csv_row(void *payload, size_t line, size_t ncells, const char *const 
 	return error;
 }
 
+static int by_line(const void *a, const void *b)
+{
+	const sra_import_problem *x = a, *y = b;
+
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
 /* ---- the whole ------------------------------------------------------------------ */
 
 int sra_import_decisions(sra_import_summary *out, sra_db *db, const char *review_id,
@@ -875,7 +993,10 @@ int sra_import_decisions(sra_import_summary *out, sra_db *db, const char *review
 	if ((error = sra_db__begin(db)) < 0)
 		goto done;
 	in_txn = 1;
-	if ((error = sra_import__review_exists(db, review)) < 0)
+	if ((error = sra_import__review_exists(db, review)) < 0 ||
+	    (!c.pg && (error = sra_db__exec(db, drop_sqlite_sql)) < 0) ||
+	    (error = sra_db__exec(db, create_sql[c.pg ? 0 : 1])) < 0 ||
+	    (error = sra_import__copy_begin(&c.copy, db, "sra_dec_stage", stage_cols, NSTAGE)) < 0)
 		goto done;
 	if (sum.format == SRA_IMPORT_JSONL) {
 		error = read_jsonl(&c);
@@ -892,20 +1013,27 @@ int sra_import_decisions(sra_import_summary *out, sra_db *db, const char *review
 	}
 	if (error < 0)
 		goto done;
-	report(&c, 1);
-	if ((error = sra_final__recompute(NULL, db, review, opts->threshold)) < 0)
+	if ((error = sra_import__copy_end(&c.copy, 1)) < 0)
 		goto done;
+	report(&c, 1);
+	if ((error = settle(&c)) < 0 ||
+	    (!c.pg && (error = sra_db__exec(db, drop_sqlite_sql)) < 0) ||
+	    (error = sra_final__recompute(NULL, db, review, opts->threshold)) < 0)
+		goto done;
+	if (sum.invalid > 1)	/* the database's findings came after the file's: in file order */
+		qsort(sum.problems, (size_t)sum.invalid, sizeof(*sum.problems), by_line);
 	if ((error = sra_db__commit(db)) < 0)
 		goto done;
 	in_txn = 0;
 	*out = sum;
 	memset(&sum, 0, sizeof(sum));
 done:
-	if (in_txn)
+	if (in_txn) {
+		sra_import__copy_end(&c.copy, 0);
 		sra_db__rollback(db);
+	}
 	sra_import__input_close(&in);
 	sra_import_summary_dispose(&sum);
-	sra_import__set_dispose(&c.seen);
 	for (i = 0; c.header && i < c.ncols; i++)
 		free(c.header[i]);
 	free(c.header);
