@@ -385,28 +385,32 @@ static const char drop_sqlite_sql[] = "DROP TABLE IF EXISTS temp.sra_dec_stage";
 
 #define ROLE_OF(t) "CASE " t ".reviewer WHEN 0 THEN 'conservative' WHEN 1 THEN 'comprehensive' END"
 
-/* each decision's record, and the row the record links for its reviewer now */
+/*
+ * each decision's record, and the row the record links for its reviewer now
+ * (PostgreSQL: a hash join, once the stage is analyzed; SQLite: a lookup per
+ * line, which its planner would otherwise turn into a scan of the stage per record)
+ */
 static const char *const resolve_sql[2] = {
 	"UPDATE sra_dec_stage AS t SET rec = s.id, linked = CASE t.reviewer WHEN 0 THEN s.conservative_result_id "
 	"WHEN 1 THEN s.comprehensive_result_id ELSE s.resolution_id END FROM search_results AS s "
 	"WHERE s.review_id = $1::uuid AND s.source_id = t.source_id "
 	"AND (t.source_db IS NULL OR s.source_db::text = t.source_db)",
-	"UPDATE sra_dec_stage AS t SET rec = s.id, linked = CASE t.reviewer WHEN 0 THEN s.conservative_result_id "
+	"UPDATE sra_dec_stage AS t SET (rec, linked) = (SELECT s.id, CASE t.reviewer WHEN 0 THEN s.conservative_result_id "
 	"WHEN 1 THEN s.comprehensive_result_id ELSE s.resolution_id END FROM search_results AS s "
 	"WHERE s.review_id = $1 AND s.source_id = t.source_id "
-	"AND (t.source_db IS NULL OR s.source_db = t.source_db)"
+	"AND (t.source_db IS NULL OR s.source_db = t.source_db) LIMIT 1)"
 };
 
 /* lines with no record, or (no source_db) several: line, source_id, how many */
 static const char *const norecord_sql[2] = {
 	"SELECT t.line, t.source_id, (SELECT count(*) FROM search_results s WHERE s.review_id = $1::uuid "
 	"AND s.source_id = t.source_id) FROM sra_dec_stage t WHERE t.bad = 0 AND (t.rec IS NULL "
-	"OR (t.source_db IS NULL AND EXISTS (SELECT 1 FROM search_results s WHERE s.review_id = $1::uuid "
-	"AND s.source_id = t.source_id AND s.id <> t.rec))) ORDER BY t.line",
+	"OR (t.source_db IS NULL AND t.source_id IN (SELECT source_id FROM search_results WHERE review_id = $1::uuid "
+	"GROUP BY source_id HAVING count(*) > 1))) ORDER BY t.line",
 	"SELECT t.line, t.source_id, (SELECT count(*) FROM search_results s WHERE s.review_id = $1 "
 	"AND s.source_id = t.source_id) FROM sra_dec_stage t WHERE t.bad = 0 AND (t.rec IS NULL "
-	"OR (t.source_db IS NULL AND EXISTS (SELECT 1 FROM search_results s WHERE s.review_id = $1 "
-	"AND s.source_id = t.source_id AND s.id <> t.rec))) ORDER BY t.line"
+	"OR (t.source_db IS NULL AND t.source_id IN (SELECT source_id FROM search_results WHERE review_id = $1 "
+	"GROUP BY source_id HAVING count(*) > 1))) ORDER BY t.line"
 };
 
 /* a second decision of a record and reviewer: line, source_id, reviewer, the first's line */
@@ -735,7 +739,9 @@ static int settle(dec_ctx *c)
 	sra_rows *rows = NULL;
 	size_t i, found;
 
-	if ((error = sra_db__query(NULL, c->db, resolve_sql[k], &p, 1)) < 0 ||
+	/* a temporary table is never analyzed by autovacuum: without, the planner guesses its size */
+	if ((c->pg && (error = sra_db__exec(c->db, "ANALYZE sra_dec_stage")) < 0) ||
+	    (error = sra_db__query(NULL, c->db, resolve_sql[k], &p, 1)) < 0 ||
 	    (error = check_db(c, 0, &found)) < 0 ||
 	    (error = check_db(c, 1, &found)) < 0)
 		return error;
