@@ -52,6 +52,10 @@ typedef struct dec_ctx {
 	sra_import_summary *sum;
 	sra_import__copy copy;		/* into sra_dec_stage */
 	uint64_t staged;
+	/* what the set-based checks need not look for: (reviewer, source_id) seen twice, a run_id */
+	sra_import__set keys;
+	sra_buf key;
+	int twice, any_run;
 	double t0, last_report;
 	uint64_t rows, bytes_done, bytes_total;
 	/* CSV: the header */
@@ -608,6 +612,12 @@ static int stage(dec_ctx *c, const decision *d)
 	cells[14] = d->end_time;
 	cells[15] = fid;
 	c->staged++;
+	/* a record has one source_id: without a repeated pair no record can get a second decision */
+	sra_buf_clear(&c->key);
+	sra_buf_printf(&c->key, "%d\t%s", d->reviewer, d->source_id);
+	if (!c->twice && sra_import__set_add(&c->keys, c->key.ptr, c->key.size, d->line, NULL))
+		c->twice = 1;
+	c->any_run |= *d->run_id != 0;
 	return sra_import__copy_row(&c->copy, cells);
 }
 
@@ -743,13 +753,15 @@ static int settle(dec_ctx *c)
 	if ((c->pg && (error = sra_db__exec(c->db, "ANALYZE sra_dec_stage")) < 0) ||
 	    (error = sra_db__query(NULL, c->db, resolve_sql[k], &p, 1)) < 0 ||
 	    (error = check_db(c, 0, &found)) < 0 ||
-	    (error = check_db(c, 1, &found)) < 0)
+	    (c->twice && (error = check_db(c, 1, &found)) < 0))
 		return error;
 	/* a refused line may have been what made a later one's run_id clash: again until none */
-	do {
+	while (c->any_run) {
 		if ((error = check_db(c, 2, &found)) < 0)
 			return error;
-	} while (found);
+		if (!found)
+			break;
+	}
 	for (i = 0; i < 2; i++)
 		if ((error = sra_db__query(NULL, c->db, same_sql[k][i], &p, 1)) < 0)
 			return error;
@@ -1040,6 +1052,8 @@ done:
 	}
 	sra_import__input_close(&in);
 	sra_import_summary_dispose(&sum);
+	sra_import__set_dispose(&c.keys);
+	sra_buf_dispose(&c.key);
 	for (i = 0; c.header && i < c.ncols; i++)
 		free(c.header[i]);
 	free(c.header);

@@ -569,6 +569,52 @@ EOF
   assert_eq "$(q "SELECT source_id FROM search_results WHERE conservative_result_id = '$C'")" r2 "the run_id stays with its first record"
 }
 
+# a bad line late in a large file (line 2,501 of 3,000, after 2,500 good ones
+# are already staged) names its line and leaves the database as it was: a value
+# the file shows, a record the database lacks, and a run_id clash that only the
+# rows of an earlier import show
+case_late_bad_line() {
+  new_review || return
+  local d="$TMP/late.$1" before f why A=77777777-7777-4777-8777-777777777777
+  mkdir -p "$d"
+  awk 'BEGIN { print "source_id,title"; for (i = 1; i <= 1000; i++) print "k" i ",Title " i }' >"$d/r.csv"
+  expect_exit 0 "$SRA" import records --review "$REVIEW" "$d/r.csv" --url "$URL" -q || return
+  decision k1 conservative include 0.9 "$A" >"$d/first.jsonl"
+  expect_exit 0 "$SRA" import decisions --review "$REVIEW" "$d/first.jsonl" --url "$URL" -q || return
+  # gen NAME SOURCE_ID DECISION RUN_ID: 3 lines a record, line 2501 (k834's comprehensive) replaced
+  gen() {
+    awk -v sid="$2" -v dec="$3" -v run="$4" 'BEGIN { split("conservative comprehensive resolver", r, " ")
+      for (i = 1; i <= 1000; i++) for (j = 1; j <= 3; j++) {
+        n++; s = "k" i; v = (i % 2) ? "include" : "exclude"; extra = ""
+        if (n == 2501) { s = sid; v = dec; if (run != "") extra = ", \"run_id\": \"" run "\"" }
+        printf "{\"source_id\": \"%s\", \"reviewer\": \"%s\", \"decision\": \"%s\", \"confidence\": 0.8%s}\n", s, r[j], v, extra
+      } }' >"$d/$1"
+  }
+  gen value.jsonl k834 perhaps ""
+  gen record.jsonl k9999 include ""
+  gen clash.jsonl k834 include "$A"
+  gen good.jsonl k834 exclude ""
+  assert_eq "$(wc -l <"$d/clash.jsonl" | tr -d ' ')" 3000 "lines in the file"
+  before=$(db_state)
+  while IFS='|' read -r f why; do
+    expect_exit 1 "$SRA" import decisions --review "$REVIEW" "$d/$f" --url "$URL" || continue
+    one_line_error "^sra: $(ere "$d/$f"):2501: $why$"
+    assert_eq "$(db_state)" "$before" "database after $f"
+  done <<EOT
+value.jsonl|source_id 'k834': decision must be include, exclude or uncertain, got 'perhaps'
+record.jsonl|source_id 'k9999' is not a record of review $REVIEW \(import the records first\)
+clash.jsonl|source_id 'k834': run_id $A is already the conservative decision of record 'k1'; a run_id names one decision, refused
+EOT
+  # the same file with a good line 2501 goes in whole
+  expect_exit 0 "$SRA" import decisions --review "$REVIEW" "$d/good.jsonl" --url "$URL" || return
+  printf '%s' "$ERR" | grep -q "inserted 3000, updated 0, unchanged 0, invalid 0" || fail "summary: $ERR"
+  assert_eq "$(q "SELECT count(*) FROM search_results WHERE conservative_result_id IS NOT NULL AND comprehensive_result_id IS NOT NULL AND resolution_id IS NOT NULL")" 1000 "records with 3 decisions"
+  assert_eq "$(q "SELECT count(*) FROM search_results WHERE final_decision = 'include'")" 500 "final decisions include (odd records)"
+  # --skip-invalid: the clash is counted and the other 2,999 lines go in (all unchanged but line 2501's record)
+  expect_exit 0 "$SRA" import decisions --review "$REVIEW" "$d/clash.jsonl" --skip-invalid --url "$URL" || return
+  printf '%s' "$ERR" | grep -q "inserted 0, updated 0, unchanged 2999, invalid 1" || fail "--skip-invalid summary: $ERR"
+}
+
 # ---- 12. reading: pipes, encodings, line ends, options ---------------------------
 
 case_reading() {
@@ -626,4 +672,4 @@ case_reading() {
   assert_eq "$(q "SELECT count(*) FROM search_results WHERE source_id IN ('1', '2')")" 2 "records of a CR-only file"
 }
 
-run_cases ${CASES:-case_run_id_owner case_outputs case_impossible_values case_passwords case_test_guard case_hostile_shapes case_reading case_missing_sqlite case_terminal case_lock_timeout case_downgrade_loss}
+run_cases ${CASES:-case_run_id_owner case_late_bad_line case_outputs case_impossible_values case_passwords case_test_guard case_hostile_shapes case_reading case_missing_sqlite case_terminal case_lock_timeout case_downgrade_loss}
