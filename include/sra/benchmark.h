@@ -127,7 +127,8 @@ typedef enum {
 	SRA_BENCHMARK_JSON = 1,
 	SRA_BENCHMARK_CSV = 2,	/* RFC 4180: CRLF line ends, quotes where needed */
 	SRA_BENCHMARK_IDS = 3,	/* sra_benchmark_list only: one full run id per line (shell completion) */
-	SRA_BENCHMARK_RIS = 4	/* exports of items: RIS records, the decisions in N1 */
+	SRA_BENCHMARK_RIS = 4,	/* exports of items: RIS records, the decisions in N1 */
+	SRA_BENCHMARK_XLSX = 5	/* exports: an Excel workbook, one sheet (libxlsxwriter) */
 } sra_benchmark_format;
 
 /**
@@ -169,9 +170,58 @@ SRA_EXTERN(int) sra_benchmark_parse_classes(unsigned int *out, const char *list)
  * The items of a run, streamed (ordered by source id): TEXT a table (titles
  * shortened to fit 80 columns), JSON an array of objects, CSV the export
  * columns.  Memory stays bounded whatever the number of items.
+ * The same as sra_benchmark_items_opt() with only `classes` set.
  */
 SRA_EXTERN(int) sra_benchmark_items(sra_db *db, const char *run, unsigned int classes,
 				    sra_benchmark_format fmt, sra_benchmark_write_fn write, void *payload);
+
+/**
+ * What items and exports keep and add; initialise with SRA_ITEMS_OPTIONS_INIT.
+ *
+ * `disagreement`: only the items whose two reviewers both decided and
+ * decided differently (conservative_decision <> comprehensive_decision,
+ * `uncertain` being a decision of its own); an item one reviewer (or both)
+ * did not decide is not a disagreement and is left out.  ANDed with
+ * `classes`.
+ *
+ * `rationale`: after the export columns, conservative_rationale,
+ * conservative_quotes, conservative_exclusion_reasons,
+ * comprehensive_rationale, comprehensive_quotes,
+ * comprehensive_exclusion_reasons, resolver_rationale -- the rationales as
+ * the run stored them, the quotes (a JSON array of strings) and exclusion
+ * reasons (a JSON object) of the decision the item links to, in full.  CSV
+ * and XLSX hold the quotes and reasons as their JSON text, JSON as values.
+ * The resolver has a reasoning and nothing else in the schema.
+ *
+ * `raw`: CSV cells exactly as stored.  Otherwise a text cell that starts
+ * with `=`, `+`, `-`, `@`, a tab or a CR gets a leading `'`, so a
+ * spreadsheet shows it as text instead of running it as a formula.  Numbers
+ * sra writes (confidences, metric values, counts) are never prefixed: a
+ * spreadsheet reads `-0.12` as the number it is.  JSON and XLSX are never
+ * changed (XLSX cells are typed strings, never formulas).
+ */
+typedef struct sra_items_options {
+	unsigned int version;
+	unsigned int classes;	/* SRA_CLASS_* bits; 0 = every class */
+	int disagreement;
+	int rationale;
+	int raw;
+} sra_items_options;
+
+#define SRA_ITEMS_OPTIONS_VERSION 1
+#define SRA_ITEMS_OPTIONS_INIT { SRA_ITEMS_OPTIONS_VERSION, 0, 0, 0, 0 }
+
+/**
+ * The items of a run as sra_benchmark_items(), with `opts` (NULL: the
+ * defaults).  TEXT with `rationale` adds, under each item, each reviewer's
+ * rationale in full (indented, control characters escaped).
+ * @return 0, SRA_ENOTFOUND, SRA_EINVALID (a bad option, an ambiguous id,
+ *         XLSX: items as a workbook are sra_benchmark_export_opt()'s),
+ *         SRA_EBACKEND, or the write function's failure (SRA_EUSER)
+ */
+SRA_EXTERN(int) sra_benchmark_items_opt(sra_db *db, const char *run, const sra_items_options *opts,
+					sra_benchmark_format fmt, sra_benchmark_write_fn write,
+					void *payload);
 
 /** What sra_benchmark_export() writes. */
 typedef enum {
@@ -199,6 +249,22 @@ SRA_EXTERN(int) sra_benchmark_export(sra_db *db, const char *run, sra_export_wha
  */
 SRA_EXTERN(int) sra_benchmark_export_file(sra_db *db, const char *run, sra_export_what what,
 					  sra_benchmark_format fmt, const char *path);
+
+/**
+ * Export with options (sra_items_options; NULL: the defaults): the items
+ * filtered and with rationales; CSV cells formula-safe unless `raw`.  XLSX
+ * (SRA_BENCHMARK_XLSX) for items and summary: one sheet, a header row,
+ * numbers as numbers, text as strings in full; libxlsxwriter is loaded on
+ * first use.  The summary ignores `classes`, `disagreement` and `rationale`.
+ */
+SRA_EXTERN(int) sra_benchmark_export_opt(sra_db *db, const char *run, sra_export_what what,
+					 sra_benchmark_format fmt, const sra_items_options *opts,
+					 sra_benchmark_write_fn write, void *payload);
+
+/** The same, into `path` as sra_benchmark_export_file(). */
+SRA_EXTERN(int) sra_benchmark_export_file_opt(sra_db *db, const char *run, sra_export_what what,
+					      sra_benchmark_format fmt, const sra_items_options *opts,
+					      const char *path);
 
 /**
  * The leaderboard of runs of one review (benchmark.md, "compare"): for each

@@ -23,13 +23,14 @@
 typedef struct bm_opts {
 	const char *url, *review, *notes, *config, *uncertain, *threshold, *prices;
 	const char *classification, *what, *format, *output;
-	int json, quiet, timestamp, ids;
+	int json, quiet, timestamp, ids, rationale, disagreement, raw;
 	char **args;	/* positional arguments (into argv, permuted by getopt) */
 	int nargs;
 } bm_opts;
 
 enum { OPT_REVIEW = 256, OPT_NOTES, OPT_CONFIG, OPT_UNCERTAIN, OPT_THRESHOLD,
-       OPT_CLASSIFICATION, OPT_WHAT, OPT_FORMAT, OPT_JSON, OPT_TIMESTAMP, OPT_IDS, OPT_LOCK_TIMEOUT, OPT_PRICES };
+       OPT_CLASSIFICATION, OPT_WHAT, OPT_FORMAT, OPT_JSON, OPT_TIMESTAMP, OPT_IDS, OPT_LOCK_TIMEOUT, OPT_PRICES,
+       OPT_RATIONALE, OPT_DISAGREEMENT, OPT_RAW };
 
 static const struct option long_options[] = {
 	{ "lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT },
@@ -47,6 +48,9 @@ static const struct option long_options[] = {
 	{ "json",           no_argument,       NULL, OPT_JSON },
 	{ "timestamp",      no_argument,       NULL, OPT_TIMESTAMP },
 	{ "ids",            no_argument,       NULL, OPT_IDS },
+	{ "rationale",      no_argument,       NULL, OPT_RATIONALE },
+	{ "disagreement",   no_argument,       NULL, OPT_DISAGREEMENT },
+	{ "raw",            no_argument,       NULL, OPT_RAW },
 	{ "quiet",          no_argument,       NULL, 'q' },
 	{ "help",           no_argument,       NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
@@ -84,6 +88,9 @@ static int parse_opts(bm_opts *o, int argc, char **argv, const char *help)
 		case OPT_JSON: o->json = 1; break;
 		case OPT_TIMESTAMP: o->timestamp = 1; break;
 		case OPT_IDS: o->ids = 1; break;
+		case OPT_RATIONALE: o->rationale = 1; break;
+		case OPT_DISAGREEMENT: o->disagreement = 1; break;
+		case OPT_RAW: o->raw = 1; break;
 		case 'q': o->quiet = 1; break;
 		case 'h':
 			fputs(help, stdout);
@@ -327,29 +334,50 @@ static int bm_show(int argc, char **argv)
 }
 
 static const char items_help[] =
-	"usage: sra benchmark items RUN [--classification LIST] [--json] [--url URL]\n"
+	"usage: sra benchmark items RUN [--classification LIST] [--disagreement]\n"
+	"                               [--rationale] [--json] [--url URL]\n"
 	"\n"
 	"The items of a run, by source id.  --classification FP,FN keeps those\n"
-	"classes (TP, FP, FN, TN, UNKNOWN).  The table shortens titles; --json and\n"
+	"classes (TP, FP, FN, TN, UNKNOWN).  --disagreement keeps the items whose\n"
+	"two reviewers both decided and decided differently (uncertain counts as a\n"
+	"decision; an item a reviewer did not decide is left out); with\n"
+	"--classification both must hold.  --rationale adds each reviewer's\n"
+	"rationale, quotes and exclusion reasons, in full (under each row of the\n"
+	"table; as fields with --json).  The table shortens titles; --json and\n"
 	"'sra benchmark export' give them whole.\n";
+
+/* the filter and rationale options shared by items and export; 0 or an exit code */
+static int items_options(sra_items_options *io, const bm_opts *o)
+{
+	int rc;
+
+	if (o->classification && (rc = sra_benchmark_parse_classes(&io->classes, o->classification)) < 0)
+		return cli_error_lib(rc);
+	io->disagreement = o->disagreement;
+	io->rationale = o->rationale;
+	io->raw = o->raw;
+	return 0;
+}
 
 static int bm_items(int argc, char **argv)
 {
+	sra_items_options io = SRA_ITEMS_OPTIONS_INIT;
 	bm_opts o;
 	sra_db *db = NULL;
-	unsigned int classes = 0;
 	int rc;
 
 	if ((rc = parse_opts(&o, argc, argv, items_help)) != 0)
 		return rc < 0 ? CLI_OK : rc;
 	if ((rc = want_args(&o, 1, "items", "one run id")) != 0)
 		return rc;
-	if (o.classification && (rc = sra_benchmark_parse_classes(&classes, o.classification)) < 0)
-		return cli_error_lib(rc);
+	if (o.raw)
+		return cli_usage_error("benchmark items: --raw applies to CSV ('sra benchmark export')");
+	if ((rc = items_options(&io, &o)) != 0)
+		return rc;
 	if ((rc = cli_open_db_read(&db, o.url)) != CLI_OK)
 		return rc;
-	rc = sra_benchmark_items(db, o.args[0], classes, o.json ? SRA_BENCHMARK_JSON : SRA_BENCHMARK_TEXT,
-				 o.json ? cli_write_stdout : cli_write_text, NULL);
+	rc = sra_benchmark_items_opt(db, o.args[0], &io, o.json ? SRA_BENCHMARK_JSON : SRA_BENCHMARK_TEXT,
+				     o.json ? cli_write_stdout : cli_write_text, NULL);
 	if (rc < 0)
 		rc = cli_error_lib(rc);
 	else if (fflush(stdout) != 0)
@@ -359,25 +387,35 @@ static int bm_items(int argc, char **argv)
 }
 
 static const char export_help[] =
-	"usage: sra benchmark export RUN --what items|summary [--format csv|json]\n"
-	"       sra benchmark export RUN --format ris\n"
-	"                            [-o FILE] [--url URL]\n"
+	"usage: sra benchmark export RUN --what items|summary [--format csv|json|xlsx]\n"
+	"                            [--classification LIST] [--disagreement]\n"
+	"                            [--rationale] [--raw] [-o FILE] [--url URL]\n"
+	"       sra benchmark export RUN --format ris [-o FILE] [--url URL]\n"
 	"\n"
 	"Export a run, full text, to stdout or (atomically) to FILE.  Items CSV:\n"
 	"search_result_source_id, title, human_decision, conservative_decision,\n"
 	"conservative_confidence, comprehensive_decision, comprehensive_confidence,\n"
-	"resolver_decision, resolver_confidence, final_decision, classification.\n"
+	"resolver_decision, resolver_confidence, final_decision, classification;\n"
+	"--rationale adds conservative_rationale, conservative_quotes,\n"
+	"conservative_exclusion_reasons, the same three for comprehensive, and\n"
+	"resolver_rationale (quotes and reasons as JSON text).  --classification\n"
+	"and --disagreement filter the items as in 'sra benchmark items'.\n"
 	"Summary CSV: metric, value, ci_low, ci_high.  The format defaults to csv.\n"
+	"CSV text cells starting with = + - @, a tab or a CR get a leading ' so a\n"
+	"spreadsheet shows them as text; --raw writes them as stored (numbers are\n"
+	"never prefixed).  xlsx: a workbook with one sheet, numbers as numbers,\n"
+	"text as strings; it needs -o FILE or a redirected stdout, not a terminal.\n"
 	"RIS: the run's records with the classification (N1 sra:TP), the human and\n"
 	"AI decisions in N1, for a reference manager; `sra import records` reads it.\n";
 
 static int bm_export(int argc, char **argv)
 {
+	sra_items_options io = SRA_ITEMS_OPTIONS_INIT;
 	bm_opts o;
 	sra_db *db = NULL;
 	sra_export_what what;
 	sra_benchmark_format fmt = SRA_BENCHMARK_CSV;
-	int rc;
+	int rc, to_stdout;
 
 	if ((rc = parse_opts(&o, argc, argv, export_help)) != 0)
 		return rc < 0 ? CLI_OK : rc;
@@ -397,14 +435,28 @@ static int bm_export(int argc, char **argv)
 		fmt = SRA_BENCHMARK_JSON;
 	else if (o.format && strcmp(o.format, "ris") == 0 && what == SRA_EXPORT_ITEMS)
 		fmt = SRA_BENCHMARK_RIS;
+	else if (o.format && strcmp(o.format, "xlsx") == 0)
+		fmt = SRA_BENCHMARK_XLSX;
 	else if (o.format && strcmp(o.format, "csv") != 0)
-		return cli_usage_error("benchmark export: --format is csv or json (items also ris), not '%s'", o.format);
+		return cli_usage_error("benchmark export: --format is csv, json or xlsx (items also ris), not '%s'",
+				       o.format);
+	if (o.raw && fmt != SRA_BENCHMARK_CSV)
+		return cli_usage_error("benchmark export: --raw applies to CSV only (JSON and XLSX are never changed)");
+	if ((o.classification || o.disagreement || o.rationale) && (what != SRA_EXPORT_ITEMS || fmt == SRA_BENCHMARK_RIS))
+		return cli_usage_error("benchmark export: --classification, --disagreement and --rationale apply to "
+				       "items as csv, json or xlsx");
+	to_stdout = !o.output || strcmp(o.output, "-") == 0;
+	if (fmt == SRA_BENCHMARK_XLSX && to_stdout && isatty(STDOUT_FILENO))
+		return cli_usage_error("benchmark export: an xlsx workbook is not for a terminal; give -o FILE "
+				       "or redirect stdout");
+	if ((rc = items_options(&io, &o)) != 0)
+		return rc;
 	if ((rc = cli_open_db_read(&db, o.url)) != CLI_OK)
 		return rc;
-	if (o.output && strcmp(o.output, "-") != 0)
-		rc = sra_benchmark_export_file(db, o.args[0], what, fmt, o.output);
+	if (!to_stdout)
+		rc = sra_benchmark_export_file_opt(db, o.args[0], what, fmt, &io, o.output);
 	else
-		rc = sra_benchmark_export(db, o.args[0], what, fmt, cli_write_stdout, NULL);
+		rc = sra_benchmark_export_opt(db, o.args[0], what, fmt, &io, cli_write_stdout, NULL);
 	if (rc < 0)
 		rc = cli_error_lib(rc);
 	else if (fflush(stdout) != 0)

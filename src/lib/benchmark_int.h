@@ -124,7 +124,31 @@ int sra_bm__final_counts(sra_confusion *c, const sra_rows *run, const json_t *de
 typedef int (*sra_bm_produce_fn)(void *ctx, sra_benchmark_write_fn write, void *payload);
 int sra_bm__write_file(const char *path, sra_bm_produce_fn produce, void *ctx);
 
-/* a CSV field, quoted when it holds a comma, a quote, CR or LF (RFC 4180) */
-void sra_bm__put_csv_field(sra_buf *b, const char *s);
+/*
+ * A CSV text field, quoted when it holds a comma, a quote, CR or LF (RFC
+ * 4180); unless raw, a leading "'" when it starts like a formula
+ * (sra_bm__csv_formula_like).  Every text cell of every CSV sra writes goes
+ * through here.  NULL writes nothing (an empty field).
+ */
+void sra_bm__put_csv_field(sra_buf *b, const char *s, int raw);
+
+/* 1 when s starts with '=', '+', '-', '@', a tab or a CR (benchmark.md) */
+int sra_bm__csv_formula_like(const char *s);
+
+/*
+ * One worksheet of an XLSX export (export_xlsx.c; libxlsxwriter loaded on
+ * first use).  open makes the workbook in a temporary file; string and
+ * number set a cell (row 0 is the header; `column` and `item` name the
+ * cell in the error when text is too long, may be NULL); finish writes the
+ * workbook through `o` and frees the sheet whatever happens; free (NULL is
+ * fine) drops an unfinished one and its temporary file.
+ */
+typedef struct sra_bm_sheet sra_bm_sheet;
+int sra_bm__sheet_open(sra_bm_sheet **out, const char *name);
+int sra_bm__sheet_string(sra_bm_sheet *sh, uint32_t row, uint16_t col, const char *s, const char *column,
+			 const char *item);
+int sra_bm__sheet_number(sra_bm_sheet *sh, uint32_t row, uint16_t col, double v);
+int sra_bm__sheet_finish(sra_bm_sheet *sh, sra_bm_out *o);
+void sra_bm__sheet_free(sra_bm_sheet *sh);
 
 #endif
