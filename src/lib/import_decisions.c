@@ -527,7 +527,7 @@ static const char *const count_sql[2] = {
 	"sum(same = 1 AND fid IS linked) FROM sra_dec_stage WHERE bad = 0"
 };
 
-static const char *const write_sql[2][5] = {
+static const char *const write_sql[2][4] = {
 	{ "INSERT INTO screen_abstract_results (id, decision, confidence_score, rationale, model_name, "
 	  "extracted_quotes, exclusion_reason_categories, trace_id, start_time, end_time, response_metadata, "
 	  "screening_strategy, review_id) SELECT fid, decision::screeningdecisiontype, confidence, rationale, model, "
@@ -547,13 +547,7 @@ static const char *const write_sql[2][5] = {
 	  "resolver_confidence_score = t.confidence, resolver_reasoning = t.rationale, resolver_model_name = t.model, "
 	  "response_metadata = t.metadata, trace_id = t.trace, start_time = t.st, end_time = t.et, "
 	  "search_result_id = t.rec FROM sra_dec_stage AS t WHERE t.bad = 0 AND t.reviewer = 2 AND t.same = 0 "
-	  "AND t.ex = 1 AND r.id = t.fid AND r.review_id = $1::uuid",
-	  "UPDATE search_results AS s SET conservative_result_id = COALESCE(p.c, s.conservative_result_id), "
-	  "comprehensive_result_id = COALESCE(p.m, s.comprehensive_result_id), "
-	  "resolution_id = COALESCE(p.r, s.resolution_id) FROM (SELECT rec, "
-	  "(array_agg(fid) FILTER (WHERE reviewer = 0))[1] AS c, (array_agg(fid) FILTER (WHERE reviewer = 1))[1] AS m, "
-	  "(array_agg(fid) FILTER (WHERE reviewer = 2))[1] AS r FROM sra_dec_stage "
-	  "WHERE bad = 0 AND fid IS DISTINCT FROM linked GROUP BY rec) AS p WHERE s.id = p.rec" },
+	  "AND t.ex = 1 AND r.id = t.fid AND r.review_id = $1::uuid" },
 	{ "INSERT INTO screen_abstract_results (id, decision, confidence_score, rationale, model_name, "
 	  "extracted_quotes, exclusion_reason_categories, trace_id, start_time, end_time, response_metadata, "
 	  "screening_strategy, review_id) SELECT fid, decision, confidence, rationale, model, "
@@ -573,14 +567,46 @@ static const char *const write_sql[2][5] = {
 	  "resolver_confidence_score = t.confidence, resolver_reasoning = t.rationale, resolver_model_name = t.model, "
 	  "response_metadata = json(t.metadata), trace_id = t.trace, start_time = t.st, end_time = t.et, "
 	  "search_result_id = t.rec FROM sra_dec_stage AS t WHERE t.bad = 0 AND t.reviewer = 2 AND t.same = 0 "
-	  "AND t.ex = 1 AND r.id = t.fid AND r.review_id = $1",
-	  "UPDATE search_results AS s SET conservative_result_id = COALESCE(p.c, s.conservative_result_id), "
-	  "comprehensive_result_id = COALESCE(p.m, s.comprehensive_result_id), "
-	  "resolution_id = COALESCE(p.r, s.resolution_id) FROM (SELECT rec, "
-	  "max(CASE WHEN reviewer = 0 THEN fid END) AS c, max(CASE WHEN reviewer = 1 THEN fid END) AS m, "
-	  "max(CASE WHEN reviewer = 2 THEN fid END) AS r FROM sra_dec_stage "
-	  "WHERE bad = 0 AND fid IS NOT linked GROUP BY rec) AS p WHERE s.id = p.rec" }
+	  "AND t.ex = 1 AND r.id = t.fid AND r.review_id = $1" }
 };
+
+/* per record whose links change: the new ids, NULL where its reviewer keeps the old */
+static const char *const new_links_sql[2] = {
+	"SELECT rec, (array_agg(fid) FILTER (WHERE reviewer = 0))[1] AS c, "
+	"(array_agg(fid) FILTER (WHERE reviewer = 1))[1] AS m, (array_agg(fid) FILTER (WHERE reviewer = 2))[1] AS r "
+	"FROM sra_dec_stage WHERE bad = 0 AND fid IS DISTINCT FROM linked GROUP BY rec",
+	"SELECT rec, max(CASE WHEN reviewer = 0 THEN fid END) AS c, max(CASE WHEN reviewer = 1 THEN fid END) AS m, "
+	"max(CASE WHEN reviewer = 2 THEN fid END) AS r FROM sra_dec_stage "
+	"WHERE bad = 0 AND fid IS NOT linked GROUP BY rec"
+};
+
+/*
+ * The records' links and their final decisions in one UPDATE, $1 the
+ * threshold: a record's row is rewritten once, not once for the links and
+ * again by the recompute (on PostgreSQL each rewrite is a new row version
+ * and index entries: most of the import's time before).  The recompute
+ * afterwards still judges every record of the review, and finds these done.
+ */
+static void link_sql(sra_buf *sql, int pg)
+{
+	static const sra_final__cols cols[2] = {
+		{ "c.decision", "c.confidence_score", "m.decision", "m.confidence_score",
+		  "r.id", "r.resolver_decision", "CAST($1 AS double precision)" },
+		{ "c.decision", "c.confidence_score", "m.decision", "m.confidence_score",
+		  "r.id", "r.resolver_decision", "$1" }
+	};
+
+	sra_buf_puts(sql, "UPDATE search_results AS s SET conservative_result_id = n.c, comprehensive_result_id = n.m, "
+		     "resolution_id = n.r, final_decision = n.fd FROM (SELECT n.rec, n.c, n.m, n.r, ");
+	sra_final__sql(sql, pg, &cols[!pg]);
+	sra_buf_printf(sql, " AS fd FROM (SELECT p.rec, COALESCE(p.c, o.conservative_result_id) AS c, "
+		       "COALESCE(p.m, o.comprehensive_result_id) AS m, COALESCE(p.r, o.resolution_id) AS r "
+		       "FROM (%s) AS p JOIN search_results AS o ON o.id = p.rec) AS n "
+		       "LEFT JOIN screen_abstract_results c ON c.id = n.c "
+		       "LEFT JOIN screen_abstract_results m ON m.id = n.m "
+		       "LEFT JOIN screening_resolutions r ON r.id = n.r) AS n WHERE s.id = n.rec",
+		       new_links_sql[!pg]);
+}
 
 /* one decision into the stage */
 static int stage(dec_ctx *c, const decision *d)
@@ -747,6 +773,7 @@ static int settle(dec_ctx *c)
 	int k = c->pg ? 0 : 1, error;
 	sra_value p = SRA_VAL_TEXT(c->review);
 	sra_rows *rows = NULL;
+	sra_buf sql = SRA_BUF_INIT;
 	size_t i, found;
 
 	/* a temporary table is never analyzed by autovacuum: without, the planner guesses its size */
@@ -774,10 +801,14 @@ static int settle(dec_ctx *c)
 	c->sum->updated += cell_u64(rows, 1);
 	c->sum->unchanged += cell_u64(rows, 2);
 	sra_rows_free(rows);
-	for (i = 0; i < 5; i++)
-		if ((error = sra_db__query(NULL, c->db, write_sql[k][i], &p, i == 4 ? 0 : 1)) < 0)	/* [4] takes none */
+	for (i = 0; i < 4; i++)
+		if ((error = sra_db__query(NULL, c->db, write_sql[k][i], &p, 1)) < 0)
 			return error;
-	return 0;
+	link_sql(&sql, c->pg);
+	p = SRA_VAL_REAL(c->opts->threshold);
+	error = sra_db__query(NULL, c->db, sra_buf_cstr(&sql), &p, 1);
+	sra_buf_dispose(&sql);
+	return error;
 }
 
 static void report(dec_ctx *c, int force)
