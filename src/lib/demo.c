@@ -455,7 +455,7 @@ int sra_demo_create(char **review_out, char **run_id_out, sra_db *db, const sra_
 	for (phase = 1; phase <= 4; phase++)
 		if ((error = write_phase(&c, phase)) < 0)
 			goto done;
-	if ((error = sra_final__recompute(NULL, db, review, DEMO_THRESHOLD)) < 0)
+	if ((error = sra_final__recompute(NULL, db, review, DEMO_THRESHOLD, NULL)) < 0)
 		goto done;
 	if ((error = sra_db__commit(db)) < 0)
 		goto done;

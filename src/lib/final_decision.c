@@ -39,7 +39,8 @@ static int count_row(void *payload, size_t ncols, const char *const *cells)
 	return 0;
 }
 
-int sra_final__recompute(int64_t *changed, sra_db *db, const char *review, double threshold)
+int sra_final__recompute(int64_t *changed, sra_db *db, const char *review, double threshold,
+			 const char *links)
 {
 	static const sra_final__cols pg_cols = {
 		"c.decision", "c.confidence_score", "m.decision", "m.confidence_score",
@@ -49,23 +50,41 @@ int sra_final__recompute(int64_t *changed, sra_db *db, const char *review, doubl
 		"c.decision", "c.confidence_score", "m.decision", "m.confidence_score",
 		"r.id", "r.resolver_decision", "$2"
 	};
-	int pg = sra_db__is_pg(db), error;
+	static const char *const link_cols[3] = { "conservative_result_id", "comprehensive_result_id", "resolution_id" };
+	static const char *const alias[3] = { "c", "m", "r" };
+	int pg = sra_db__is_pg(db), error, i;
+	const char *distinct = pg ? "IS DISTINCT FROM" : "IS NOT";
 	int64_t n = 0;
 	sra_buf sql = SRA_BUF_INIT;
 	sra_value p[2];
 
-	sra_buf_puts(&sql, pg ? "UPDATE search_results AS t SET final_decision = v.fd FROM (SELECT s.id AS id, "
-			      : "UPDATE search_results AS t SET final_decision = v.fd FROM (SELECT s.id AS id, ");
+	/* v: each record's links after this statement (the new where links gives one), and its rule */
+	sra_buf_puts(&sql, "UPDATE search_results AS t SET ");
+	for (i = 0; i < 3; i++)
+		sra_buf_printf(&sql, "%s = v.%s, ", link_cols[i], alias[i]);
+	sra_buf_puts(&sql, "final_decision = v.fd FROM (SELECT v.id, v.c, v.m, v.r, ");
 	sra_final__sql(&sql, pg, pg ? &pg_cols : &lite_cols);
+	sra_buf_puts(&sql, " AS fd FROM (SELECT s.id");
+	for (i = 0; i < 3; i++) {
+		if (links)
+			sra_buf_printf(&sql, ", COALESCE(p.%s, s.%s) AS %s", alias[i], link_cols[i], alias[i]);
+		else
+			sra_buf_printf(&sql, ", s.%s AS %s", link_cols[i], alias[i]);
+	}
+	sra_buf_puts(&sql, " FROM search_results s");
+	if (links)
+		sra_buf_printf(&sql, " LEFT JOIN (%s) AS p ON p.rec = s.id", links);
 	sra_buf_printf(&sql,
-		" AS fd FROM search_results s"
-		" LEFT JOIN screen_abstract_results c ON c.id = s.conservative_result_id"
-		" LEFT JOIN screen_abstract_results m ON m.id = s.comprehensive_result_id"
-		" LEFT JOIN screening_resolutions r ON r.id = s.resolution_id"
-		" WHERE s.review_id = %s AND (s.conservative_result_id IS NOT NULL"
-		" OR s.comprehensive_result_id IS NOT NULL OR s.resolution_id IS NOT NULL)) AS v"
-		" WHERE t.id = v.id AND t.final_decision %s v.fd RETURNING 1",
-		pg ? "CAST($1 AS uuid)" : "$1", pg ? "IS DISTINCT FROM" : "IS NOT");
+		" WHERE s.review_id = %s) AS v"
+		" LEFT JOIN screen_abstract_results c ON c.id = v.c"
+		" LEFT JOIN screen_abstract_results m ON m.id = v.m"
+		" LEFT JOIN screening_resolutions r ON r.id = v.r"
+		" WHERE v.c IS NOT NULL OR v.m IS NOT NULL OR v.r IS NOT NULL) AS v"
+		" WHERE t.id = v.id AND (t.final_decision %s v.fd",
+		pg ? "CAST($1 AS uuid)" : "$1", distinct);
+	for (i = 0; links && i < 3; i++)
+		sra_buf_printf(&sql, " OR t.%s %s v.%s", link_cols[i], distinct, alias[i]);
+	sra_buf_puts(&sql, ") RETURNING 1");
 	p[0] = SRA_VAL_TEXT(review);
 	p[1] = SRA_VAL_REAL(threshold);
 	error = sra_db__query_each(db, sra_buf_cstr(&sql), p, 2, count_row, &n);
@@ -99,7 +118,7 @@ int sra_review_recompute(int64_t *changed, sra_db *db, const char *review_id, do
 		error = sra_error_set(SRA_ERROR_INVALID, SRA_ENOTFOUND, "no review with id %s", review);
 		goto done;
 	}
-	if ((error = sra_final__recompute(&n, db, review, threshold)) < 0)
+	if ((error = sra_final__recompute(&n, db, review, threshold, NULL)) < 0)
 		goto done;
 	error = sra_db__commit(db);
 done:

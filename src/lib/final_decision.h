@@ -37,7 +37,15 @@ int sra_final__resolver_needed(const char *cons, double cons_conf, const char *c
  * Recompute search_results.final_decision of every record of the review that
  * has an AI decision (a record with none keeps NULL: unscreened), inside the
  * caller's transaction.  *changed (may be NULL): how many rows changed.
+ *
+ * links (may be NULL): a query giving new links, columns rec (a record's
+ * id), c, m, r (its new conservative_result_id, comprehensive_result_id,
+ * resolution_id; NULL keeps the old), at most one row per record.  They are
+ * written by the same UPDATE, so a record is rewritten once, not once for
+ * its links and again for its decision: on PostgreSQL every rewrite is a new
+ * row version with its index entries.  The query is SQL text, never values.
  */
-int sra_final__recompute(int64_t *changed, sra_db *db, const char *review, double threshold);
+int sra_final__recompute(int64_t *changed, sra_db *db, const char *review, double threshold,
+			 const char *links);
 
 #endif

@@ -8,9 +8,9 @@
  * a reviewer's decision as a screen_abstract_results row linked from the
  * record's conservative_result_id / comprehensive_result_id, a resolver's as
  * a screening_resolutions row linked from resolution_id.  A decision equal
- * to the one already linked writes nothing.  At the end every screened
- * record of the review gets its final_decision recomputed by the one rule
- * of final_decision.c, in one statement.  All in one transaction.
+ * to the one already linked writes nothing.  At the end one statement of
+ * final_decision.c writes the new links and recomputes every screened
+ * record's final_decision by the one rule.  All in one transaction.
  */
 #include "import_int.h"
 #include "final_decision.h"
@@ -570,7 +570,7 @@ static const char *const write_sql[2][4] = {
 	  "AND t.ex = 1 AND r.id = t.fid AND r.review_id = $1" }
 };
 
-/* per record whose links change: the new ids, NULL where its reviewer keeps the old */
+/* per record whose links change: the new ids, NULL where its reviewer keeps the old (for the recompute) */
 static const char *const new_links_sql[2] = {
 	"SELECT rec, (array_agg(fid) FILTER (WHERE reviewer = 0))[1] AS c, "
 	"(array_agg(fid) FILTER (WHERE reviewer = 1))[1] AS m, (array_agg(fid) FILTER (WHERE reviewer = 2))[1] AS r "
@@ -579,34 +579,6 @@ static const char *const new_links_sql[2] = {
 	"max(CASE WHEN reviewer = 2 THEN fid END) AS r FROM sra_dec_stage "
 	"WHERE bad = 0 AND fid IS NOT linked GROUP BY rec"
 };
-
-/*
- * The records' links and their final decisions in one UPDATE, $1 the
- * threshold: a record's row is rewritten once, not once for the links and
- * again by the recompute (on PostgreSQL each rewrite is a new row version
- * and index entries: most of the import's time before).  The recompute
- * afterwards still judges every record of the review, and finds these done.
- */
-static void link_sql(sra_buf *sql, int pg)
-{
-	static const sra_final__cols cols[2] = {
-		{ "c.decision", "c.confidence_score", "m.decision", "m.confidence_score",
-		  "r.id", "r.resolver_decision", "CAST($1 AS double precision)" },
-		{ "c.decision", "c.confidence_score", "m.decision", "m.confidence_score",
-		  "r.id", "r.resolver_decision", "$1" }
-	};
-
-	sra_buf_puts(sql, "UPDATE search_results AS s SET conservative_result_id = n.c, comprehensive_result_id = n.m, "
-		     "resolution_id = n.r, final_decision = n.fd FROM (SELECT n.rec, n.c, n.m, n.r, ");
-	sra_final__sql(sql, pg, &cols[!pg]);
-	sra_buf_printf(sql, " AS fd FROM (SELECT p.rec, COALESCE(p.c, o.conservative_result_id) AS c, "
-		       "COALESCE(p.m, o.comprehensive_result_id) AS m, COALESCE(p.r, o.resolution_id) AS r "
-		       "FROM (%s) AS p JOIN search_results AS o ON o.id = p.rec) AS n "
-		       "LEFT JOIN screen_abstract_results c ON c.id = n.c "
-		       "LEFT JOIN screen_abstract_results m ON m.id = n.m "
-		       "LEFT JOIN screening_resolutions r ON r.id = n.r) AS n WHERE s.id = n.rec",
-		       new_links_sql[!pg]);
-}
 
 /* one decision into the stage */
 static int stage(dec_ctx *c, const decision *d)
@@ -773,7 +745,6 @@ static int settle(dec_ctx *c)
 	int k = c->pg ? 0 : 1, error;
 	sra_value p = SRA_VAL_TEXT(c->review);
 	sra_rows *rows = NULL;
-	sra_buf sql = SRA_BUF_INIT;
 	size_t i, found;
 
 	/* a temporary table is never analyzed by autovacuum: without, the planner guesses its size */
@@ -804,11 +775,7 @@ static int settle(dec_ctx *c)
 	for (i = 0; i < 4; i++)
 		if ((error = sra_db__query(NULL, c->db, write_sql[k][i], &p, 1)) < 0)
 			return error;
-	link_sql(&sql, c->pg);
-	p = SRA_VAL_REAL(c->opts->threshold);
-	error = sra_db__query(NULL, c->db, sra_buf_cstr(&sql), &p, 1);
-	sra_buf_dispose(&sql);
-	return error;
+	return 0;
 }
 
 static void report(dec_ctx *c, int force)
@@ -1065,9 +1032,10 @@ int sra_import_decisions(sra_import_summary *out, sra_db *db, const char *review
 	if ((error = sra_import__copy_end(&c.copy, 1)) < 0)
 		goto done;
 	report(&c, 1);
+	/* the new links and every final decision of the review in one pass, from the stage */
 	if ((error = settle(&c)) < 0 ||
-	    (!c.pg && (error = sra_db__exec(db, drop_sqlite_sql)) < 0) ||
-	    (error = sra_final__recompute(NULL, db, review, opts->threshold)) < 0)
+	    (error = sra_final__recompute(NULL, db, review, opts->threshold, new_links_sql[c.pg ? 0 : 1])) < 0 ||
+	    (!c.pg && (error = sra_db__exec(db, drop_sqlite_sql)) < 0))
 		goto done;
 	if (sum.invalid > 1)	/* the database's findings came after the file's: in file order */
 		qsort(sum.problems, (size_t)sum.invalid, sizeof(*sum.problems), by_line);
