@@ -125,6 +125,12 @@ typedef int (*sra_bm_produce_fn)(void *ctx, sra_benchmark_write_fn write, void *
 int sra_bm__write_file(const char *path, sra_bm_produce_fn produce, void *ctx);
 
 /*
+ * Remove the files of dir named ".BASE.sra-tmp.PID" or ".BASE.sra-tmp.PID.ANY"
+ * whose process PID is gone: what a killed run left behind (output.c).
+ */
+void sra_bm__clean_stale_temps(const char *dir, const char *base);
+
+/*
  * A CSV text field, quoted when it holds a comma, a quote, CR or LF (RFC
  * 4180); unless raw, a leading "'" when it starts like a formula
  * (sra_bm__csv_formula_like).  Every text cell of every CSV sra writes goes

@@ -102,7 +102,10 @@ int sra_bm__sheet_open(sra_bm_sheet **out, const char *name)
 	if ((error = load()) < 0)
 		return error;
 	sh = sra__calloc(1, sizeof(*sh));
-	sh->path = sra__sprintf("%s/sra-xlsx-XXXXXX", dir && *dir ? dir : "/tmp");
+	/* libxlsxwriter 1.1.4 writes only to a named file: named so a later run removes it after a kill */
+	dir = dir && *dir ? dir : "/tmp";
+	sra_bm__clean_stale_temps(dir, "sra-xlsx");
+	sh->path = sra__sprintf("%s/.sra-xlsx.sra-tmp.%ld.XXXXXX", dir, (long)getpid());
 	if ((fd = mkstemp(sh->path)) < 0) {
 		error = sra_error_set(SRA_ERROR_OS, SRA_ERROR, "cannot create a temporary file for the workbook: %s",
 				      strerror(errno));

@@ -13,7 +13,8 @@
  *
  * Temporary files are named ".NAME.sra-tmp.PID": a run killed before its
  * rename leaves one behind, and a later run writing NAME removes those whose
- * process is gone.
+ * process is gone.  The workbook that --format xlsx builds in $TMPDIR
+ * (export_xlsx.c) is named and cleaned the same way.
  */
 #include "common.h"
 #include "benchmark_int.h"
@@ -51,8 +52,7 @@ static int write_fd(void *payload, const char *data, size_t len)
 	return 0;
 }
 
-/* remove the ".BASE.sra-tmp.PID" files in dir whose process is gone */
-static void clean_stale_temps(const char *dir, const char *base)
+void sra_bm__clean_stale_temps(const char *dir, const char *base)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
@@ -70,7 +70,7 @@ static void clean_stale_temps(const char *dir, const char *base)
 		pid_s = n + 1 + blen + 9;
 		errno = 0;
 		pid = strtol(pid_s, &end, 10);
-		if (*pid_s == '\0' || *end != '\0' || errno || pid <= 0 || pid > INT_MAX)
+		if (*pid_s == '\0' || (*end != '\0' && *end != '.') || errno || pid <= 0 || pid > INT_MAX)
 			continue;
 		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
 			continue;	/* alive (or not ours to judge) */
@@ -160,7 +160,7 @@ int sra_bm__write_file(const char *path, sra_bm_produce_fn produce, void *ctx)
 	slash = strrchr(target, '/');
 	dir = slash ? sra__strndup(target, slash == target ? 1 : (size_t)(slash - target)) : sra__strdup(".");
 	base = slash ? slash + 1 : target;
-	clean_stale_temps(dir, base);
+	sra_bm__clean_stale_temps(dir, base);
 	tmp = sra__sprintf("%s/.%s.sra-tmp.%ld", dir, base, (long)getpid());
 	unlink(tmp);	/* ours from an earlier call in this process */
 	if ((f.fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666)) < 0) {

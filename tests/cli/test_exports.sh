@@ -200,9 +200,15 @@ case_disagreement() {
 case_xlsx() {
   make_review || return
   mkdir -p "$TMP/xtmp"
+  # what a killed export left (its process is gone) is removed; a live process's workbook is not
+  sh -c 'exit 0' & local dead=$!
+  wait "$dead"
+  printf 'stale' >"$TMP/xtmp/.sra-xlsx.sra-tmp.$dead.AbC123"
+  printf 'live' >"$TMP/xtmp/.sra-xlsx.sra-tmp.$$.XyZ789"
   TMPDIR="$TMP/xtmp" expect_exit 0 "$SRA" benchmark export "$RUN" --what items --rationale --format xlsx \
     -o "$TMP/items.xlsx" --url "$URL" || return
-  [ -z "$(ls -A "$TMP/xtmp")" ] || fail "the workbook's temporary files were left: $(ls -A "$TMP/xtmp")"
+  assert_eq "$(ls -A "$TMP/xtmp")" ".sra-xlsx.sra-tmp.$$.XyZ789" "the temporary directory after an xlsx export"
+  rm -f "$TMP/xtmp/.sra-xlsx.sra-tmp.$$.XyZ789"
   # to a pipe (not a terminal) is fine
   "$SRA" benchmark export "$RUN" --what summary --format xlsx --url "$URL" | cat >"$TMP/summary.xlsx" \
     || fail "xlsx to a pipe"
