@@ -1174,6 +1174,30 @@ static void pg_close(sra_backend *be)
 	free(PB(be));
 }
 
+/*
+ * A bulk write follows (sra_db__bulk_hint): the set-based statements over a
+ * temporary stage of 300,000 decisions hash 100,000-row inputs, which the
+ * default 4 MB work_mem spills to disk in batches, and the stage (130 MB)
+ * lives in temp_buffers, 8 MB by default.  Measured on the 100,000 x 3
+ * decision import, four runs each: 18.2 s median by default, 13.7 s with
+ * both raised.  work_mem is the session's until the hint ends; temp_buffers
+ * can only change before the session's first temporary table, so it is
+ * tried outside a transaction only, and its refusal (a temporary table came
+ * first; the server logs it) ignored: it is a cap, buffers are taken as used.
+ */
+static int pg_bulk_hint(sra_backend *be, int on)
+{
+	pg_backend *pb = PB(be);
+
+	int idle = pq.PQtransactionStatus(pb->conn) == PQTRANS_IDLE && !pb->in_copy;
+
+	if (!on)	/* only when idle: after a lost connection, the caller's error stays the error */
+		return idle ? pg_exec(be, "RESET work_mem") : 0;
+	if (idle)
+		pq.PQclear(pq.PQexec(pb->conn, "SET temp_buffers = '256MB'"));
+	return pg_exec(be, "SET work_mem = '64MB'");
+}
+
 const sra_backend_ops sra_backend_postgresql = {
 	.version = SRA_BACKEND_OPS_VERSION,
 	.name = "postgresql",
@@ -1195,5 +1219,6 @@ const sra_backend_ops sra_backend_postgresql = {
 	.copy_begin = pg_copy_begin,
 	.copy_row = pg_copy_row,
 	.copy_end = pg_copy_end,
+	.bulk_hint = pg_bulk_hint,
 	.uuid_sql = "gen_random_uuid()",
 };

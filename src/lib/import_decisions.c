@@ -978,7 +978,7 @@ int sra_import_decisions(sra_import_summary *out, sra_db *db, const char *review
 	dec_ctx c;
 	char review[37];
 	size_t i;
-	int error, in_txn = 0;
+	int error, in_txn = 0, hinted = 0;
 
 	SRA_ASSERT_ARG(out && db && review_id && path);
 	if ((error = sra_import__options(&o, opts)) < 0)
@@ -1006,6 +1006,10 @@ int sra_import_decisions(sra_import_summary *out, sra_db *db, const char *review
 		error = sra_import__fail("%s: decisions come as JSON Lines, CSV or TSV, not XLSX", path);
 		goto done;
 	}
+	/* before the transaction: PostgreSQL sizes temporary buffers before the first temporary table */
+	if ((error = sra_db__bulk_hint(db, 1)) < 0)
+		goto done;
+	hinted = 1;
 	if ((error = sra_db__begin(db)) < 0)
 		goto done;
 	in_txn = 1;
@@ -1049,6 +1053,8 @@ done:
 		sra_import__copy_end(&c.copy, 0);
 		sra_db__rollback(db);
 	}
+	if (hinted)
+		sra_db__bulk_hint(db, 0);
 	sra_import__input_close(&in);
 	sra_import_summary_dispose(&sum);
 	sra_import__set_dispose(&c.keys);
