@@ -1188,7 +1188,6 @@ static void pg_close(sra_backend *be)
 static int pg_bulk_hint(sra_backend *be, int on)
 {
 	pg_backend *pb = PB(be);
-
 	int idle = pq.PQtransactionStatus(pb->conn) == PQTRANS_IDLE && !pb->in_copy;
 
 	if (!on)	/* only when idle: after a lost connection, the caller's error stays the error */
