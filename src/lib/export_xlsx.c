@@ -15,8 +15,8 @@
  */
 #include "common.h"
 #include "benchmark_int.h"
+#include "dl.h"
 
-#include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +24,7 @@
 
 #include <xlsxwriter.h>
 
-static struct {
+typedef struct xl_api {
 	lxw_workbook *(*workbook_new_opt)(const char *, lxw_workbook_options *);
 	lxw_worksheet *(*workbook_add_worksheet)(lxw_workbook *, const char *);
 	lxw_error (*worksheet_write_string)(lxw_worksheet *, lxw_row_t, lxw_col_t, const char *, lxw_format *);
@@ -32,44 +32,26 @@ static struct {
 	lxw_error (*workbook_close)(lxw_workbook *);
 	void (*workbook_free)(lxw_workbook *);
 	char *(*strerror)(lxw_error);
-} xl;
+} xl_api;
+
+static xl_api xl;
 
 static int loaded;
 
 static int load(void)
 {
-	static const struct {
-		const char *name;
-		void **slot;
-	} syms[] = {
-		{ "workbook_new_opt", (void **)&xl.workbook_new_opt },
-		{ "workbook_add_worksheet", (void **)&xl.workbook_add_worksheet },
-		{ "worksheet_write_string", (void **)&xl.worksheet_write_string },
-		{ "worksheet_write_number", (void **)&xl.worksheet_write_number },
-		{ "workbook_close", (void **)&xl.workbook_close },
-		{ "lxw_workbook_free", (void **)&xl.workbook_free },
-		{ "lxw_strerror", (void **)&xl.strerror },
+	static const sra__dl_sym syms[] = {
+		{ "workbook_new_opt", offsetof(xl_api, workbook_new_opt) },
+		{ "workbook_add_worksheet", offsetof(xl_api, workbook_add_worksheet) },
+		{ "worksheet_write_string", offsetof(xl_api, worksheet_write_string) },
+		{ "worksheet_write_number", offsetof(xl_api, worksheet_write_number) },
+		{ "workbook_close", offsetof(xl_api, workbook_close) },
+		{ "lxw_workbook_free", offsetof(xl_api, workbook_free) },
+		{ "lxw_strerror", offsetof(xl_api, strerror) },
 	};
-	void *lib;
-	size_t i;
 
-	if (loaded)
-		return 0;
-	if (!(lib = dlopen("libxlsxwriter.so.4", RTLD_NOW | RTLD_LOCAL)))
-		return sra_error_set(SRA_ERROR_BENCHMARK, SRA_EBACKEND,
-				     "cannot load libxlsxwriter.so.4 to write XLSX files (apt-get install libxlsxwriter4): %s",
-				     dlerror());
-	for (i = 0; i < SRA_ARRAY_SIZE(syms); i++) {
-		void *fn = dlsym(lib, syms[i].name);
-
-		if (!fn)
-			return sra_error_set(SRA_ERROR_BENCHMARK, SRA_EBACKEND, "libxlsxwriter.so.4 has no %s",
-					     syms[i].name);
-		/* POSIX guarantees that object and function pointers convert */
-		memcpy(syms[i].slot, &fn, sizeof(fn));
-	}
-	loaded = 1;	/* stays loaded for the life of the process */
-	return 0;
+	return sra__dl_load(&loaded, &xl, "libxlsxwriter.so.4", "write XLSX files", "libxlsxwriter4",
+			    SRA_ERROR_BENCHMARK, syms, SRA_ARRAY_SIZE(syms));
 }
 
 struct sra_bm_sheet {
